@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Logger } from 'pino';
+import { developmentIssuerKey, developmentIssuerKeys } from './auth/development-issuer.js';
+import { meRoutes } from './auth/routes.js';
+import { createTokenVerifier, issuerKeysFromFile, issuerKeysFromUrl, type TokenVerifier } from './auth/token-verifier.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { migrationsFolder } from './db/migrator.js';
+import { healthRoutes } from './health/routes.js';
+import { authentication } from './http/authentication.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import './http/fastify-types.js';
+import { registerMetrics } from './http/metrics.js';
+import { registerOpenApi } from './http/openapi.js';
+import { packageVersion } from './version.js';
+
+export interface AppDependencies {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  /** Tests may pass their own; by default one is built from the AUTH_* settings. */
+  verifier?: TokenVerifier;
+}
+
+const acceptedRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export async function tokenVerifierFor(config: Config, logger: Logger): Promise<TokenVerifier> {
+  const { jwks } = config.auth;
+  let keys;
+  if (jwks.kind === 'file') keys = await issuerKeysFromFile(jwks.path);
+  else if (jwks.kind === 'url') keys = issuerKeysFromUrl(jwks.url);
+  else {
+    logger.warn(
+      { data_dir: config.dataDir },
+      'AUTH_JWKS_FILE and AUTH_JWKS_URL are not set: using a development token issuer whose key is in DATA_DIR. ' +
+        'Anyone with that file can mint tokens; never run like this in production. Mint tokens with `emswp token --role admin`.',
+    );
+    keys = developmentIssuerKeys(await developmentIssuerKey(config.dataDir));
+  }
+  return createTokenVerifier({ issuer: config.auth.issuer, audience: config.auth.audience, keys, cacheSize: config.auth.tokenCacheSize });
+}
+
+function latestMigration(): string | undefined {
+  return readdirSync(migrationsFolder)
+    .filter((name) => name.endsWith('.sql'))
+    .sort()
+    .map((name) => name.replace(/\.sql$/, ''))
+    .at(-1);
+}
+
+/** The whole HTTP service, ready for listen() or inject(). */
+export async function buildApp({ config, db, logger, verifier }: AppDependencies): Promise<FastifyInstance> {
+  const options: FastifyServerOptions = {
+    loggerInstance: logger,
+    requestIdHeader: false,
+    // A caller's id is kept when it is a plain token, so their logs and ours line up; anything else is replaced.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && acceptedRequestId.test(given) ? given : randomUUID();
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.trustProxy,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+  };
+  const app = Fastify(options) as unknown as FastifyInstance;
+
+  app.decorate('db', db);
+  app.decorate('config', config);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  registerErrorHandling(app);
+  await registerOpenApi(app, packageVersion);
+  await app.register(authentication, { verifier: verifier ?? (await tokenVerifierFor(config, logger)) });
+  registerMetrics(app, config.metricsToken);
+
+  await app.register(healthRoutes, { latestMigration: latestMigration() });
+  await app.register(meRoutes, { prefix: '/v1' });
+
+  return app;
+}

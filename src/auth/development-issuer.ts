@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
+import type { Principal } from './principal.js';
+
+/** Where the development issuer keeps its private key: only for local use, never in production. */
+export const developmentKeyFile = (dataDir: string): string => join(dataDir, 'development-issuer.jwk.json');
+
+/** Loads the development issuer's private JWK, making it on first use. */
+export async function developmentIssuerKey(dataDir: string): Promise<JWK> {
+  const file = developmentKeyFile(dataDir);
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as JWK;
+  await mkdir(dataDir, { recursive: true });
+  const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  const jwk = await exportJWK(privateKey);
+  const key: JWK = { ...jwk, alg: 'EdDSA', use: 'sig', kid: await calculateJwkThumbprint(jwk) };
+  try {
+    await writeFile(file, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // Another process made it first (server and `emswp token` at once): use theirs.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return JSON.parse(await readFile(file, 'utf8')) as JWK;
+    throw error;
+  }
+  return key;
+}
+
+export function publicPart(jwk: JWK): JWK {
+  const { kty, crv, x, y, n, e, alg, kid } = jwk;
+  return Object.fromEntries(Object.entries({ kty, crv, x, y, n, e, alg, kid, use: 'sig' }).filter(([, v]) => v !== undefined)) as JWK;
+}
+
+export function developmentIssuerKeys(privateJwk: JWK): JWTVerifyGetKey {
+  return createLocalJWKSet({ keys: [publicPart(privateJwk)] });
+}
+
+export interface MintOptions {
+  issuer: string;
+  audience: string;
+  principal: Principal;
+  ttlSeconds: number;
+}
+
+/** Signs an access token: what `emswp token` prints and what the tests call with. */
+export async function mintAccessToken(privateJwk: JWK, { issuer, audience, principal, ttlSeconds }: MintOptions): Promise<string> {
+  const alg = privateJwk.alg ?? 'EdDSA';
+  const key = await importJWK(privateJwk, alg);
+  const { sub, ...claims } = principal;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg, kid: privateJwk.kid, typ: 'JWT' })
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(`${ttlSeconds}s`)
+    .sign(key);
+}

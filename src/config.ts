@@ -1,0 +1,167 @@
+import { resolve } from 'node:path';
+
+/** Raised for a bad setting; its message is one line naming the variable, shown to the operator as is. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`${variable}: ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof logLevels)[number];
+
+export type JwksSource =
+  | { kind: 'file'; path: string }
+  | { kind: 'url'; url: URL }
+  /** No issuer configured: the service makes its own development key in DATA_DIR. */
+  | { kind: 'development' };
+
+export interface Config {
+  port: number;
+  host: string;
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
+  dataDir: string;
+  logLevel: LogLevel;
+  auth: {
+    issuer: string;
+    audience: string;
+    jwks: JwksSource;
+    tokenCacheSize: number;
+  };
+  service: {
+    /** `iss` of receipts and checkpoints; defaults to the service's own base URL. */
+    issuer: string;
+    signingKeyFile: string | undefined;
+  };
+  maxDocumentBytes: number;
+  mspeReleaseAt: Date | undefined;
+  webhooks: {
+    worker: boolean;
+    allowPrivateNetworks: boolean;
+  };
+  metricsToken: string | undefined;
+  trustProxy: boolean;
+  shutdownGraceMs: number;
+}
+
+export const developmentIssuer = 'urn:emswp:development-issuer';
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `expected a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `expected ${min} to ${max}, got ${value}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new ConfigError(name, `expected true or false, got "${raw}"`);
+}
+
+function url(env: Env, name: string, protocols: string[]): URL | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `not a URL: "${raw}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `expected a ${protocols.map((p) => p.replace(':', '')).join(' or ')} URL`);
+  }
+  return parsed;
+}
+
+function timestamp(env: Env, name: string): Date | undefined {
+  const raw = read(env, name);
+  if (raw === undefined) return undefined;
+  const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+  const value = new Date(raw);
+  if (!rfc3339.test(raw) || Number.isNaN(value.getTime())) {
+    throw new ConfigError(name, `expected an RFC 3339 time such as 2027-09-25T13:00:00Z, got "${raw}"`);
+  }
+  return value;
+}
+
+const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+function jwksSource(env: Env): JwksSource {
+  const file = read(env, 'AUTH_JWKS_FILE');
+  const remote = url(env, 'AUTH_JWKS_URL', ['https:', 'http:']);
+  if (file !== undefined && remote !== undefined) {
+    throw new ConfigError('AUTH_JWKS_URL', 'set AUTH_JWKS_FILE or AUTH_JWKS_URL, not both');
+  }
+  if (remote !== undefined) {
+    // Plain http lets anyone on the path swap the issuer's keys; it is allowed only on this machine.
+    if (remote.protocol === 'http:' && !loopbackHosts.has(remote.hostname)) {
+      throw new ConfigError('AUTH_JWKS_URL', 'must be https (http is accepted only for localhost)');
+    }
+    return { kind: 'url', url: remote };
+  }
+  if (file !== undefined) return { kind: 'file', path: resolve(file) };
+  return { kind: 'development' };
+}
+
+/** Reads and checks every setting once; throws ConfigError on the first bad one. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 3000, 0, 65535);
+  const host = read(env, 'HOST') ?? '127.0.0.1';
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:'])?.toString();
+  const logLevel = (read(env, 'LOG_LEVEL') ?? 'info').toLowerCase();
+  if (!(logLevels as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `expected one of ${logLevels.join(', ')}, got "${logLevel}"`);
+  }
+  const jwks = jwksSource(env);
+  const issuer = read(env, 'AUTH_ISSUER');
+  if (issuer === undefined && jwks.kind !== 'development') {
+    throw new ConfigError('AUTH_ISSUER', 'required when AUTH_JWKS_FILE or AUTH_JWKS_URL is set');
+  }
+  const publicUrl = url(env, 'PUBLIC_BASE_URL', ['https:', 'http:']);
+  const baseUrl = publicUrl?.toString().replace(/\/$/, '') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+  return {
+    port,
+    host,
+    databaseUrl,
+    databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+    dataDir: resolve(read(env, 'DATA_DIR') ?? './.data'),
+    logLevel: logLevel as LogLevel,
+    auth: {
+      issuer: issuer ?? developmentIssuer,
+      audience: read(env, 'AUTH_AUDIENCE') ?? 'emswp',
+      jwks,
+      tokenCacheSize: integer(env, 'AUTH_TOKEN_CACHE_SIZE', 10_000, 0, 10_000_000),
+    },
+    service: {
+      issuer: read(env, 'SERVICE_ISSUER') ?? baseUrl,
+      signingKeyFile: read(env, 'SERVICE_SIGNING_KEY_FILE'),
+    },
+    maxDocumentBytes: integer(env, 'MAX_DOCUMENT_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    mspeReleaseAt: timestamp(env, 'MSPE_RELEASE_AT'),
+    webhooks: {
+      worker: boolean(env, 'WEBHOOK_WORKER', true),
+      allowPrivateNetworks: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
+    },
+    metricsToken: read(env, 'METRICS_TOKEN'),
+    trustProxy: boolean(env, 'TRUST_PROXY', false),
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * Every `code` a problem+json response can carry, with its HTTP status and title. This list is the
+ * single source: openapi.yaml documents it and clients may switch on it, so a code never changes
+ * meaning once published. Features add their codes here.
+ */
+export const errorCodes = {
+  // Request shape
+  bad_request: { status: 400, title: 'Bad request' },
+  validation_failed: { status: 400, title: 'The request did not match the schema' },
+  malformed_json: { status: 400, title: 'The body is not valid JSON' },
+  invalid_cursor: { status: 400, title: 'The cursor is not one this service issued' },
+  payload_too_large: { status: 413, title: 'The body is larger than allowed' },
+  unsupported_media_type: { status: 415, title: 'This content type is not accepted here' },
+  // Who is calling
+  invalid_token: { status: 401, title: 'The access token is missing or not valid' },
+  forbidden: { status: 403, title: 'This caller may not use this endpoint' },
+  // What is asked for
+  not_found: { status: 404, title: 'No such resource' },
+  method_not_allowed: { status: 405, title: 'Method not allowed' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  // The service itself
+  internal_error: { status: 500, title: 'Internal error' },
+  service_unavailable: { status: 503, title: 'The service cannot answer now' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errorCodes;

@@ -1,0 +1,18 @@
+import type { Principal } from '../auth/principal.js';
+import type { Config } from '../config.js';
+import type { Database } from '../db/database.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Database;
+    config: Config;
+  }
+  interface FastifyRequest {
+    /** The verified caller; null only on public routes. */
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Reachable without an access token. */
+    public?: boolean;
+  }
+}

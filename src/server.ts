@@ -1,0 +1,42 @@
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { migrateToLatest } from './db/migrator.js';
+import { openDatabase } from './db/open.js';
+import { createLogger } from './logger.js';
+
+/** config -> database -> migrations -> app -> listen; on SIGINT/SIGTERM the reverse, in order. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`emswp: configuration error: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, logger);
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+
+  closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
+    if (err) logger.error({ err }, 'shutting down after an error');
+    else logger.info({ signal }, 'shutting down: finishing requests in flight');
+    // Fastify stops accepting, lets in-flight requests finish, then closes; only then the pool and the database go.
+    await app?.close();
+    await database.close();
+    logger.info('stopped');
+  });
+
+  const applied = await migrateToLatest(database.db);
+  for (const migration of applied) logger.info({ migration: migration.migrationName }, 'migration applied');
+  app = await buildApp({ config, db: database.db, logger });
+  await app.listen({ port: config.port, host: config.host });
+}
+
+main().catch((error: unknown) => {
+  console.error(`emswp: failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
