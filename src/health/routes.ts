@@ -14,7 +14,7 @@ export interface HealthOptions {
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, { latestMigration }) => {
   app.get(
     '/healthz',
-    { config: { public: true }, logLevel: 'warn', schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Health } } },
+    { config: { public: true }, schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Health } } },
     async () => ({ status: 'ok' as const }),
   );
 
@@ -22,7 +22,6 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app
     '/readyz',
     {
       config: { public: true },
-      logLevel: 'warn',
       schema: { tags: ['operations'], summary: 'The database is reachable and migrated', response: { 200: Health } },
     },
     async (request) => {

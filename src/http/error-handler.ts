@@ -70,7 +70,8 @@ export function sendProblem(reply: FastifyReply, error: ProblemError): FastifyRe
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const mapped = toProblem(error);
-    if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (!(error instanceof ProblemError) && mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    else if (mapped.status >= 500) request.log.warn({ code: mapped.code, status: mapped.status }, mapped.detail);
     else request.log.info({ code: mapped.code, status: mapped.status }, mapped.detail);
     return sendProblem(reply, mapped);
   });

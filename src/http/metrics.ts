@@ -31,7 +31,7 @@ export function registerMetrics(app: FastifyInstance, token: string | undefined)
     );
   });
 
-  app.get('/metrics', { config: { public: true }, logLevel: 'warn', schema: { hide: true } }, async (request, reply) => {
+  app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
     if (token !== undefined && !sameSecret(request.headers.authorization ?? '', `Bearer ${token}`)) {
       throw problem('invalid_token', 'The metrics endpoint needs the METRICS_TOKEN bearer token.', {
         headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
