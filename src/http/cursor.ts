@@ -1,0 +1,43 @@
+import { problem } from './problem.js';
+
+/** A position in a list ordered by (timestamp, id): the last row of the page the client has. */
+export interface Cursor {
+  at: Date;
+  id: string;
+}
+
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Opaque to clients: base64url of a small JSON object. */
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify({ at: cursor.at.toISOString(), id: cursor.id })).toString('base64url');
+}
+
+export function decodeCursor(value: string): Cursor {
+  try {
+    const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as { at?: unknown; id?: unknown };
+    const at = typeof parsed.at === 'string' ? new Date(parsed.at) : undefined;
+    if (at && !Number.isNaN(at.getTime()) && typeof parsed.id === 'string' && uuid.test(parsed.id)) return { at, id: parsed.id };
+  } catch {
+    // fall through to the refusal below
+  }
+  throw problem('invalid_cursor', 'The cursor is not one this service issued; start again without it.');
+}
+
+/**
+ * Builds a page from rows fetched with `limit + 1`: the extra row only says whether another page
+ * exists, and the cursor points at the last row returned.
+ */
+export function pageFrom<Row, Item>(
+  rows: Row[],
+  limit: number,
+  position: (row: Row) => Cursor,
+  toItem: (row: Row) => Item,
+): { items: Item[]; next_cursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(toItem),
+    next_cursor: rows.length > limit && last !== undefined ? encodeCursor(position(last)) : null,
+  };
+}
