@@ -5,10 +5,12 @@ import type { DB } from './types.js';
 export type Database = Kysely<DB>;
 
 const INT8 = 20;
+const DATE = 1082;
 
 /**
- * A pg pool behind Kysely. int8 (counts, bigserial) comes back as a number rather than a string;
- * our int8 values (sizes, sequence numbers) stay far below 2^53.
+ * A pg pool behind Kysely. int8 (counts, bigserial) comes back as a number rather than a string, since
+ * our int8 values (sizes, sequence numbers) stay far below 2^53; a `date` stays the 'YYYY-MM-DD' string
+ * it is, because turning it into a local-midnight Date shifts birthdays across time zones.
  */
 export function createDatabase(connectionString: string, poolSize = 10): { db: Database; pool: pg.Pool } {
   const pool = new pg.Pool({
@@ -17,7 +19,7 @@ export function createDatabase(connectionString: string, poolSize = 10): { db: D
     connectionTimeoutMillis: 5_000,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid === INT8 ? (value: string) => Number(value) : oid === DATE ? (value: string) => value : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle client losing its connection (database restart) must not crash the process.
