@@ -2,5 +2,8 @@
  * Table types, one interface per table, mirroring migrations/. Features add their tables here so
  * every query is checked against the real columns.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface DB {}
+import type { ApplicantTables } from '../applicants/tables.js';
+import type { ProgramTables } from '../programs/tables.js';
+import type { SchoolTables } from '../schools/tables.js';
+
+export interface DB extends SchoolTables, ApplicantTables, ProgramTables {}
