@@ -24,6 +24,14 @@ export const errorCodes = {
   key_revoked: { status: 422, title: 'The manifest is signed with a revoked key' },
   signature_invalid: { status: 422, title: 'The manifest signature does not verify' },
   issuer_mismatch: { status: 422, title: "The manifest's issuer is not the calling school" },
+  // The trust registry: schools and their keys, applicants, programs (src/schools, src/applicants, src/programs)
+  school_exists: { status: 409, title: 'A school with this wdoms_id is already registered' },
+  school_status_unchanged: { status: 409, title: 'The school already has this status' },
+  key_invalid: { status: 422, title: 'The key is not a public signing key this service accepts' },
+  key_exists: { status: 409, title: 'This key, or this kid, is already registered' },
+  key_already_revoked: { status: 409, title: 'The key is already revoked' },
+  applicant_exists: { status: 409, title: 'An applicant with this ECFMG ID is already registered' },
+  program_exists: { status: 409, title: 'A program with this ACGME ID is already registered' },
   // The service itself
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'The service cannot answer now' },
