@@ -1,5 +1,7 @@
 -- The trust registry: who may sign (schools and their keys) and who documents are about or for
 -- (applicants and programs). Rows here are never deleted: a key or a school's history is evidence.
+-- Times are kept to the millisecond, the precision of a JavaScript Date and so of a list cursor:
+-- with microseconds, a cursor rounded to the millisecond would point before its own row.
 
 create table schools (
   id uuid primary key default gen_random_uuid(),
@@ -11,8 +13,8 @@ create table schools (
   contact_email text not null check (char_length(contact_email) between 3 and 254),
   status text not null default 'pending' check (status in ('pending', 'active', 'suspended')),
   status_reason text null check (char_length(status_reason) <= 500),
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  created_at timestamptz(3) not null default now(),
+  updated_at timestamptz(3) not null default now()
 );
 
 create index schools_created_at_id on schools (created_at, id);
@@ -29,7 +31,7 @@ create table school_status_events (
   reason text null check (char_length(reason) <= 500),
   -- The access token's sub.
   actor text not null,
-  created_at timestamptz not null default now()
+  created_at timestamptz(3) not null default now()
 );
 
 create index school_status_events_school_created on school_status_events (school_id, created_at, id);
@@ -45,11 +47,11 @@ create table school_keys (
   jwk jsonb not null check (not (jwk ? 'd')),
   status text not null default 'active' check (status in ('active', 'revoked')),
   created_by text not null,
-  created_at timestamptz not null default now(),
-  revoked_at timestamptz null,
+  created_at timestamptz(3) not null default now(),
+  revoked_at timestamptz(3) null,
   revoked_by text null,
   revoked_reason text null check (char_length(revoked_reason) <= 500),
-  compromised_at timestamptz null,
+  compromised_at timestamptz(3) null,
   check ((status = 'revoked') = (revoked_at is not null and revoked_by is not null)),
   check (compromised_at is null or status = 'revoked')
 );
@@ -63,8 +65,8 @@ create table applicants (
   family_name text not null check (char_length(family_name) between 1 and 100),
   date_of_birth date not null,
   email text null check (char_length(email) between 3 and 254),
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  created_at timestamptz(3) not null default now(),
+  updated_at timestamptz(3) not null default now()
 );
 
 create trigger applicants_set_updated_at before update on applicants
@@ -76,8 +78,8 @@ create table programs (
   acgme_id text not null unique check (acgme_id ~ '^[0-9]{10}$'),
   name text not null check (char_length(name) between 1 and 200),
   specialty text not null check (char_length(specialty) between 1 and 100),
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  created_at timestamptz(3) not null default now(),
+  updated_at timestamptz(3) not null default now()
 );
 
 create trigger programs_set_updated_at before update on programs
