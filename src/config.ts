@@ -90,12 +90,20 @@ function url(env: Env, name: string, protocols: string[]): URL | undefined {
   return parsed;
 }
 
+/** Date rolls impossible fields over (February 30 becomes March 2, 24:00 the next day), so they are checked as written. */
+function realFields(match: RegExpExecArray): boolean {
+  const field = (index: number): number => Number(match[index] ?? 0);
+  const daysInMonth = new Date(Date.UTC(field(1), field(2), 0)).getUTCDate();
+  return field(3) >= 1 && field(3) <= daysInMonth && field(4) < 24 && field(9) < 24 && field(10) < 60;
+}
+
 function timestamp(env: Env, name: string): Date | undefined {
   const raw = read(env, name);
   if (raw === undefined) return undefined;
-  const rfc3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+  const rfc3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-](\d{2}):(\d{2}))$/i;
+  const match = rfc3339.exec(raw);
   const value = new Date(raw);
-  if (!rfc3339.test(raw) || Number.isNaN(value.getTime())) {
+  if (!match || Number.isNaN(value.getTime()) || !realFields(match)) {
     throw new ConfigError(name, `expected an RFC 3339 time such as 2027-09-25T13:00:00Z, got "${raw}"`);
   }
   return value;
