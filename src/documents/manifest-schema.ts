@@ -1,0 +1,111 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { FieldError } from '../http/problem.js';
+
+/**
+ * The payload a school signs for one document (signing.md, "The school's manifest"). Patterns are
+ * used instead of `format`, so the check does not depend on a format registry being set up.
+ * Unknown fields are refused at every level: a field we ignore is a field someone thinks we checked.
+ */
+export const manifestDocumentTypes = ['mspe', 'transcript', 'lor'] as const;
+export type ManifestDocumentType = (typeof manifestDocumentTypes)[number];
+
+const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const Uuid = (description: string) => Type.String({ pattern: uuidPattern, description });
+/** Upper bound on names before trimming: the trimmed rule (1..100) is checked in code below. */
+const Name = (description: string) => Type.String({ minLength: 1, maxLength: 256, description });
+
+export const ManifestDocumentSchema = Type.Object(
+  {
+    type: Type.Union(
+      manifestDocumentTypes.map((type) => Type.Literal(type)),
+      { description: 'one of mspe, transcript, lor' },
+    ),
+    sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the file, 64 lowercase hex digits' }),
+    size: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'the file size in bytes, a whole number of at least 1' }),
+    media_type: Type.Literal('application/pdf', { description: 'application/pdf' }),
+  },
+  { additionalProperties: false },
+);
+
+export const ManifestApplicantSchema = Type.Object(
+  {
+    ecfmg_id: Type.String({ pattern: '^[0-9]{8}$', description: 'the ECFMG ID, 8 digits' }),
+    given_name: Name('the given name, 1 to 100 characters after trimming'),
+    family_name: Name('the family name, 1 to 100 characters after trimming'),
+    date_of_birth: Type.String({ pattern: '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$', description: 'a real date, YYYY-MM-DD' }),
+  },
+  { additionalProperties: false },
+);
+
+export const ManifestPayloadSchema = Type.Object(
+  {
+    iss: Type.String({ pattern: '^F[0-9]{7}$', description: "the school's World Directory id, F and 7 digits" }),
+    jti: Type.String({ minLength: 1, maxLength: 128, description: "the school's id for this submission, 1 to 128 characters" }),
+    iat: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'the signing time, whole seconds since 1970' }),
+    document: ManifestDocumentSchema,
+    applicant: ManifestApplicantSchema,
+    letter_id: Type.Optional(Uuid('the letter request id (a UUID), required for lor and absent otherwise')),
+    supersedes: Type.Optional(Uuid('the id (a UUID) of the document this one replaces')),
+  },
+  { additionalProperties: false, $id: 'ManifestPayload', title: 'ManifestPayload' },
+);
+
+export type ManifestPayload = Static<typeof ManifestPayloadSchema>;
+
+/** C0 controls, DEL, C1 controls, and lone surrogates (which would not survive UTF-8 storage intact). */
+const unprintable = /[\p{Cc}\p{Cs}]/u;
+
+function isRealDate(value: string): boolean {
+  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(0);
+  date.setUTCFullYear(y, m - 1, d);
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+function schemaMessage(type: string, message: string, schema: TSchema): string {
+  if (message === 'Unexpected property') return 'is not a known field';
+  if (message === 'Expected required property') return 'is missing (required)';
+  return typeof schema.description === 'string' ? `must be ${schema.description}` : message;
+}
+
+/** Rules JSON Schema cannot say: trimmed name length, printable text, real dates, letter_id by type. */
+function ruleErrors(payload: ManifestPayload): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const field of ['given_name', 'family_name'] as const) {
+    const value = payload.applicant[field];
+    const trimmed = [...value.trim()].length;
+    if (trimmed < 1 || trimmed > 100) errors.push({ path: `/applicant/${field}`, message: 'must be 1 to 100 characters after trimming' });
+    else if (unprintable.test(value)) errors.push({ path: `/applicant/${field}`, message: 'must not contain control characters' });
+  }
+  if (unprintable.test(payload.jti)) errors.push({ path: '/jti', message: 'must not contain control characters' });
+  if (!isRealDate(payload.applicant.date_of_birth)) {
+    errors.push({ path: '/applicant/date_of_birth', message: 'must be a real date, YYYY-MM-DD' });
+  }
+  if (payload.document.type === 'lor' && payload.letter_id === undefined) {
+    errors.push({ path: '/letter_id', message: 'is missing: a lor (letter of recommendation) names its letter request' });
+  }
+  if (payload.document.type !== 'lor' && payload.letter_id !== undefined) {
+    errors.push({ path: '/letter_id', message: `must be absent for a ${payload.document.type}: only a lor has a letter_id` });
+  }
+  return errors;
+}
+
+/**
+ * Every way `value` fails to be a manifest payload, one entry per field (JSON Pointer paths), empty
+ * when it is one. Used by the service on what it receives and by `emswp sign` before signing.
+ */
+export function manifestPayloadErrors(value: unknown): FieldError[] {
+  const seen = new Set<string>();
+  const errors: FieldError[] = [];
+  for (const error of Value.Errors(ManifestPayloadSchema, value)) {
+    if (seen.has(error.path)) continue;
+    seen.add(error.path);
+    errors.push({ path: error.path === '' ? '/' : error.path, message: schemaMessage(String(error.type), error.message, error.schema) });
+  }
+  if (errors.length > 0) return errors;
+  return ruleErrors(value as ManifestPayload);
+}
+
+export const describeFieldErrors = (errors: FieldError[]): string =>
+  errors.map((error) => `${error.path} ${error.message}`).join('; ');
