@@ -2,10 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
+import { applicantRoutes } from './applicants/routes.js';
 import { developmentIssuerKey, developmentIssuerKeys } from './auth/development-issuer.js';
 import { meRoutes } from './auth/routes.js';
 import { createTokenVerifier, issuerKeysFromFile, issuerKeysFromUrl, type TokenVerifier } from './auth/token-verifier.js';
 import type { Config } from './config.js';
+import { serviceJwksRoutes } from './crypto/jwks-routes.js';
+import { loadServiceKey, type ServiceKey } from './crypto/service-key.js';
 import type { Database } from './db/database.js';
 import { migrationsFolder } from './db/migrator.js';
 import { healthRoutes } from './health/routes.js';
@@ -14,6 +17,9 @@ import { registerErrorHandling } from './http/error-handler.js';
 import './http/fastify-types.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
+import { programRoutes } from './programs/routes.js';
+import { schoolKeyRoutes } from './schools/key-routes.js';
+import { schoolRoutes } from './schools/routes.js';
 import { packageVersion } from './version.js';
 
 export interface AppDependencies {
@@ -22,6 +28,8 @@ export interface AppDependencies {
   logger: Logger;
   /** Tests may pass their own; by default one is built from the AUTH_* settings. */
   verifier?: TokenVerifier;
+  /** The service's signing key; by default loaded (or made on first start) as SERVICE_SIGNING_KEY_FILE and DATA_DIR say. */
+  serviceKey?: ServiceKey;
 }
 
 const acceptedRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -51,7 +59,7 @@ function latestMigration(): string | undefined {
 }
 
 /** The whole HTTP service, ready for listen() or inject(). */
-export async function buildApp({ config, db, logger, verifier }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logger, verifier, serviceKey }: AppDependencies): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
     loggerInstance: logger,
     requestIdHeader: false,
@@ -68,6 +76,7 @@ export async function buildApp({ config, db, logger, verifier }: AppDependencies
 
   app.decorate('db', db);
   app.decorate('config', config);
+  app.decorate('serviceKey', serviceKey ?? (await loadServiceKey(config, logger)));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -79,6 +88,11 @@ export async function buildApp({ config, db, logger, verifier }: AppDependencies
 
   await app.register(healthRoutes, { latestMigration: latestMigration() });
   await app.register(meRoutes, { prefix: '/v1' });
+  await app.register(schoolRoutes, { prefix: '/v1' });
+  await app.register(schoolKeyRoutes, { prefix: '/v1' });
+  await app.register(applicantRoutes, { prefix: '/v1' });
+  await app.register(programRoutes, { prefix: '/v1' });
+  await app.register(serviceJwksRoutes);
 
   return app;
 }

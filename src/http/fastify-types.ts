@@ -1,11 +1,14 @@
 import type { Principal } from '../auth/principal.js';
 import type { Config } from '../config.js';
+import type { ServiceKey } from '../crypto/service-key.js';
 import type { Database } from '../db/database.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
     db: Database;
     config: Config;
+    /** The service's own signing key (receipts, checkpoints), loaded once at start. */
+    serviceKey: ServiceKey;
   }
   interface FastifyRequest {
     /** The verified caller; null only on public routes. */

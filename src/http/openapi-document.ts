@@ -2,6 +2,8 @@ import { stringify } from 'yaml';
 import { buildApp } from '../app.js';
 import { InvalidTokenError } from '../auth/token-verifier.js';
 import { loadConfig } from '../config.js';
+import { generateSigningKey } from '../crypto/jwk.js';
+import { serviceKeyFrom } from '../crypto/service-key.js';
 import { createDatabase } from '../db/database.js';
 import { createLogger } from '../logger.js';
 
@@ -21,6 +23,8 @@ export async function openApiYaml(): Promise<string> {
         throw new InvalidTokenError('no tokens are accepted while generating the spec');
       },
     },
+    // A throwaway key, so generating the spec never writes a key file into a data directory.
+    serviceKey: await serviceKeyFrom((await generateSigningKey('EdDSA')).privateJwk, 'a generated key'),
   });
   try {
     await app.ready();

@@ -1,27 +1,17 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { SignatureAlgorithm as KeyAlgorithm } from '../crypto/jwk.js';
+import type { PublicSigningJwk } from '../crypto/public-jwk.js';
 
 export const schoolStatuses = ['pending', 'active', 'suspended'] as const;
 export type SchoolStatus = (typeof schoolStatuses)[number];
 
-/** The signature algorithms a school key (and the service's own key) may use. */
-export const keyAlgorithms = ['EdDSA', 'ES256', 'ES384', 'PS256', 'RS256'] as const;
-export type KeyAlgorithm = (typeof keyAlgorithms)[number];
+export { signatureAlgorithms as keyAlgorithms, type SignatureAlgorithm as KeyAlgorithm } from '../crypto/jwk.js';
 
 export const keyStatuses = ['active', 'revoked'] as const;
 export type KeyStatus = (typeof keyStatuses)[number];
 
 /** A public JWK as stored and published: key members plus kid, alg and use. */
-export interface StoredJwk {
-  kty: 'OKP' | 'EC' | 'RSA';
-  crv?: string;
-  x?: string;
-  y?: string;
-  n?: string;
-  e?: string;
-  kid: string;
-  alg: KeyAlgorithm;
-  use: 'sig';
-}
+export type StoredJwk = PublicSigningJwk;
 
 type CreatedAt = ColumnType<Date, Date | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | undefined, Date | undefined>;

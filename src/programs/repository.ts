@@ -1,0 +1,19 @@
+import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { DB } from '../db/types.js';
+import type { ProgramRow, ProgramsTable } from './tables.js';
+
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+/** The new program, or undefined when the ACGME ID is taken. */
+export async function insertProgram(db: Executor, values: Insertable<ProgramsTable>): Promise<ProgramRow | undefined> {
+  return db
+    .insertInto('programs')
+    .values(values)
+    .onConflict((oc) => oc.column('acgme_id').doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function findProgram(db: Executor, id: string): Promise<ProgramRow | undefined> {
+  return db.selectFrom('programs').selectAll().where('id', '=', id).executeTakeFirst();
+}

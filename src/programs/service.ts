@@ -1,0 +1,30 @@
+import type { PrincipalOf } from '../auth/principal.js';
+import { notFound, problem } from '../http/problem.js';
+import { normalizedText } from '../registry/fields.js';
+import { findProgram, insertProgram, type Executor } from './repository.js';
+import { programNameMax, specialtyMax } from './schemas.js';
+import type { ProgramRow } from './tables.js';
+
+export interface NewProgram {
+  acgme_id: string;
+  name: string;
+  specialty: string;
+}
+
+export async function registerProgram(db: Executor, input: NewProgram): Promise<ProgramRow> {
+  const program = await insertProgram(db, {
+    acgme_id: input.acgme_id,
+    name: normalizedText(input.name, 'name', programNameMax),
+    specialty: normalizedText(input.specialty, 'specialty', specialtyMax),
+  });
+  if (!program) throw problem('program_exists', `A program with ACGME ID ${input.acgme_id} is already registered.`);
+  return program;
+}
+
+/** A program this caller may see (an operator, or the program); any other answers as if absent. */
+export async function programVisibleTo(db: Executor, caller: PrincipalOf<'admin' | 'program'>, id: string): Promise<ProgramRow> {
+  if (caller.role === 'program' && caller.program_id !== id) throw notFound('program');
+  const program = await findProgram(db, id);
+  if (!program) throw notFound('program');
+  return program;
+}

@@ -1,0 +1,77 @@
+import type { Insertable } from 'kysely';
+import type { KeyCursor } from './key-cursor.js';
+import type { Executor } from './repository.js';
+import type { SchoolKeyRow, SchoolKeysTable } from './tables.js';
+
+/** The new key, or undefined when its kid or its thumbprint is taken (the transaction stays usable). */
+export async function insertSchoolKey(db: Executor, values: Insertable<SchoolKeysTable>): Promise<SchoolKeyRow | undefined> {
+  return db
+    .insertInto('school_keys')
+    .values(values)
+    .onConflict((oc) => oc.doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Whatever already holds this kid or this key, to say precisely why a registration was refused. */
+export async function findKeyClash(db: Executor, kid: string, thumbprint: string): Promise<Pick<SchoolKeyRow, 'kid' | 'thumbprint' | 'school_id' | 'status'> | undefined> {
+  return db
+    .selectFrom('school_keys')
+    .select(['kid', 'thumbprint', 'school_id', 'status'])
+    .where((eb) => eb.or([eb('thumbprint', '=', thumbprint), eb('kid', '=', kid)]))
+    .orderBy('created_at')
+    .executeTakeFirst();
+}
+
+export async function findSchoolKey(db: Executor, schoolId: string, kid: string): Promise<SchoolKeyRow | undefined> {
+  return db.selectFrom('school_keys').selectAll().where('kid', '=', kid).where('school_id', '=', schoolId).executeTakeFirst();
+}
+
+export async function listSchoolKeys(db: Executor, schoolId: string, options: { after?: KeyCursor; limit: number }): Promise<SchoolKeyRow[]> {
+  let query = db
+    .selectFrom('school_keys')
+    .selectAll()
+    .where('school_id', '=', schoolId)
+    .orderBy('created_at')
+    .orderBy('kid')
+    .limit(options.limit + 1);
+  const after = options.after;
+  if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'kid'), '>', eb.tuple(after.at, after.kid)));
+  return query.execute();
+}
+
+/** The keys a verifier should trust for this school now. */
+export async function activeSchoolKeys(db: Executor, schoolId: string): Promise<Pick<SchoolKeyRow, 'jwk'>[]> {
+  return db
+    .selectFrom('school_keys')
+    .select('jwk')
+    .where('school_id', '=', schoolId)
+    .where('status', '=', 'active')
+    .orderBy('created_at')
+    .orderBy('kid')
+    .execute();
+}
+
+export interface Revocation {
+  revokedBy: string;
+  reason: string;
+  compromisedAt: Date | null;
+}
+
+/** Revokes the key if it is still active; undefined when it is not (absent, another school's, or revoked). */
+export async function markKeyRevoked(db: Executor, schoolId: string, kid: string, revocation: Revocation): Promise<SchoolKeyRow | undefined> {
+  return db
+    .updateTable('school_keys')
+    .set((eb) => ({
+      status: 'revoked',
+      revoked_at: eb.fn<Date>('now'),
+      revoked_by: revocation.revokedBy,
+      revoked_reason: revocation.reason,
+      compromised_at: revocation.compromisedAt,
+    }))
+    .where('kid', '=', kid)
+    .where('school_id', '=', schoolId)
+    .where('status', '=', 'active')
+    .returningAll()
+    .executeTakeFirst();
+}

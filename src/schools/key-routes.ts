@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requireRole } from '../http/authentication.js';
+import { notFound } from '../http/problem.js';
+import { IdParams, pageOf } from '../http/schemas.js';
+import { checkPastTime } from '../registry/fields.js';
+import { decodeKeyCursor, encodeKeyCursor } from './key-cursor.js';
+import { activeSchoolKeys, listSchoolKeys } from './key-repository.js';
+import { registerSchoolKey, revokeSchoolKey } from './keys.js';
+import { findSchool } from './repository.js';
+import { Jwks, KeyParams, ListQuery, RegisterKeyBody, RevokeKeyBody, SchoolKey } from './schemas.js';
+import { schoolVisibleTo } from './service.js';
+import { schoolKeyView } from './views.js';
+
+const tags = ['schools'];
+
+/** Revocation must reach verifiers quickly, so the public key set is cached only briefly. */
+const jwksMaxAgeSeconds = 60;
+
+export const schoolKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/schools/:id/keys',
+    {
+      schema: {
+        tags,
+        summary: 'Register a public signing key (admin, or the school itself)',
+        description: [
+          'A school may hold several active keys at once (rotation). The same key can never be registered twice,',
+          'for any school and under any kid, and a revoked key never comes back: `409 key_exists`.',
+        ].join(' '),
+        params: IdParams,
+        body: RegisterKeyBody,
+        response: { 201: SchoolKey },
+      },
+    },
+    async (request, reply) => {
+      const caller = requireRole(request, 'admin', 'school');
+      const school = await schoolVisibleTo(app.db, caller, request.params.id);
+      const key = await registerSchoolKey(app.db, school.id, request.body.jwk, caller.sub);
+      return reply.status(201).send(schoolKeyView(key));
+    },
+  );
+
+  app.get(
+    '/schools/:id/keys',
+    {
+      schema: {
+        tags,
+        summary: "A school's keys, active and revoked, oldest first (admin, or the school itself)",
+        params: IdParams,
+        querystring: ListQuery,
+        response: { 200: pageOf(SchoolKey) },
+      },
+    },
+    async (request) => {
+      const caller = requireRole(request, 'admin', 'school');
+      const school = await schoolVisibleTo(app.db, caller, request.params.id);
+      const { limit, cursor } = request.query;
+      const rows = await listSchoolKeys(app.db, school.id, { after: cursor === undefined ? undefined : decodeKeyCursor(cursor), limit });
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
+      return {
+        items: page.map(schoolKeyView),
+        next_cursor: rows.length > limit && last ? encodeKeyCursor({ at: last.created_at, kid: last.kid }) : null,
+      };
+    },
+  );
+
+  app.post(
+    '/schools/:id/keys/:kid/revoke',
+    {
+      schema: {
+        tags,
+        summary: 'Revoke a key (admin, or the school itself)',
+        description: [
+          'From now on nothing signed with the key is accepted, and it leaves the school\'s JWKS. With `compromised_at`',
+          '(not in the future), documents signed with the key at or after that time are revoked too.',
+          'Revoking a key that is already revoked changes nothing and is `409 key_already_revoked`.',
+        ].join(' '),
+        params: KeyParams,
+        body: RevokeKeyBody,
+        response: { 200: SchoolKey },
+      },
+    },
+    async (request) => {
+      const caller = requireRole(request, 'admin', 'school');
+      const school = await schoolVisibleTo(app.db, caller, request.params.id);
+      const { reason, compromised_at } = request.body;
+      const compromisedAt = compromised_at === undefined ? null : checkPastTime(compromised_at, 'compromised_at');
+      const key = await app.db
+        .transaction()
+        .execute((trx) => revokeSchoolKey(trx, school.id, request.params.kid, { reason, compromisedAt }, caller.sub));
+      return schoolKeyView(key);
+    },
+  );
+
+  app.get(
+    '/schools/:id/jwks.json',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        summary: "The school's active public keys as a JWKS (public)",
+        description: `Revoked keys are absent. Cacheable for ${jwksMaxAgeSeconds} seconds.`,
+        params: IdParams,
+        response: { 200: Jwks },
+      },
+    },
+    async (request, reply) => {
+      const school = await findSchool(app.db, request.params.id);
+      if (!school) throw notFound('school');
+      const keys = await activeSchoolKeys(app.db, school.id);
+      reply.header('cache-control', `public, max-age=${jwksMaxAgeSeconds}`);
+      return { keys: keys.map((row) => row.jwk) };
+    },
+  );
+};

@@ -1,0 +1,104 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requireRole } from '../http/authentication.js';
+import { decodeCursor, pageFrom } from '../http/cursor.js';
+import { IdParams, pageOf } from '../http/schemas.js';
+import { listSchools, listSchoolStatusEvents } from './repository.js';
+import { ChangeSchoolStatusBody, CreateSchoolBody, ListQuery, School, SchoolStatusEvent } from './schemas.js';
+import { changeSchoolStatus, registerSchool, schoolVisibleTo } from './service.js';
+import { schoolEventView, schoolView } from './views.js';
+
+const tags = ['schools'];
+
+export const schoolRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post(
+    '/schools',
+    {
+      schema: {
+        tags,
+        summary: 'Register a school (admin); it starts pending',
+        description: 'A `wdoms_id` that is already registered is `409 school_exists`.',
+        body: CreateSchoolBody,
+        response: { 201: School },
+      },
+    },
+    async (request, reply) => {
+      const caller = requireRole(request, 'admin');
+      const school = await registerSchool(app.db, request.body, caller.sub);
+      return reply.status(201).send(schoolView(school));
+    },
+  );
+
+  app.get(
+    '/schools',
+    {
+      schema: {
+        tags,
+        summary: 'List schools: every school for an admin, only itself for a school',
+        querystring: ListQuery,
+        response: { 200: pageOf(School) },
+      },
+    },
+    async (request) => {
+      const caller = requireRole(request, 'admin', 'school');
+      const { limit, cursor } = request.query;
+      const rows = await listSchools(app.db, {
+        onlyId: caller.role === 'school' ? caller.school_id : undefined,
+        after: cursor === undefined ? undefined : decodeCursor(cursor),
+        limit,
+      });
+      return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), schoolView);
+    },
+  );
+
+  app.get(
+    '/schools/:id',
+    { schema: { tags, summary: 'Read a school (admin, or the school itself)', params: IdParams, response: { 200: School } } },
+    async (request) => {
+      const caller = requireRole(request, 'admin', 'school');
+      return schoolView(await schoolVisibleTo(app.db, caller, request.params.id));
+    },
+  );
+
+  app.patch(
+    '/schools/:id',
+    {
+      schema: {
+        tags,
+        summary: "Change a school's status (admin)",
+        description: [
+          'Moves the school between `pending`, `active` and `suspended`; only an active school can submit documents.',
+          'A `reason` is required to suspend. Every change is kept with who made it and when (`GET /v1/schools/{id}/events`).',
+          'Asking for the status the school already has changes nothing and is `409 school_status_unchanged`.',
+        ].join(' '),
+        params: IdParams,
+        body: ChangeSchoolStatusBody,
+        response: { 200: School },
+      },
+    },
+    async (request) => {
+      const caller = requireRole(request, 'admin');
+      const school = await app.db.transaction().execute((trx) => changeSchoolStatus(trx, request.params.id, request.body, caller.sub));
+      return schoolView(school);
+    },
+  );
+
+  app.get(
+    '/schools/:id/events',
+    {
+      schema: {
+        tags,
+        summary: "A school's status history, oldest first (admin, or the school itself)",
+        params: IdParams,
+        querystring: ListQuery,
+        response: { 200: pageOf(SchoolStatusEvent) },
+      },
+    },
+    async (request) => {
+      const caller = requireRole(request, 'admin', 'school');
+      const school = await schoolVisibleTo(app.db, caller, request.params.id);
+      const { limit, cursor } = request.query;
+      const rows = await listSchoolStatusEvents(app.db, school.id, { after: cursor === undefined ? undefined : decodeCursor(cursor), limit });
+      return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), schoolEventView);
+    },
+  );
+};

@@ -1,0 +1,125 @@
+import { Type } from '@sinclair/typebox';
+import { signatureAlgorithms } from '../crypto/jwk.js';
+import { kidPattern } from '../crypto/public-jwk.js';
+import { Nullable, PageQuery, StringEnum, Timestamp, Uuid } from '../http/schemas.js';
+import { Email, HumanText } from '../registry/fields.js';
+import { countryCodes } from './countries.js';
+import { keyStatuses, schoolStatuses } from './tables.js';
+
+export const schoolNameMax = 200;
+export const reasonMax = 500;
+
+const WdomsId = Type.String({ pattern: '^F[0-9]{7}$', description: 'World Directory of Medical Schools id: F and 7 digits', examples: ['F0001234'] });
+const Reason = HumanText(reasonMax);
+
+export const CreateSchoolBody = Type.Object(
+  {
+    wdoms_id: WdomsId,
+    name: HumanText(schoolNameMax, 'Kept as given, in Unicode NFC'),
+    country: StringEnum(countryCodes, { description: 'ISO 3166-1 alpha-2, upper case (XK for Kosovo)' }),
+    contact_email: Email,
+  },
+  { additionalProperties: false },
+);
+
+export const School = Type.Object(
+  {
+    id: Uuid,
+    wdoms_id: Type.String(),
+    name: Type.String(),
+    country: Type.String(),
+    contact_email: Type.String(),
+    status: StringEnum(schoolStatuses),
+    status_reason: Nullable(Type.String()),
+    created_at: Timestamp,
+    updated_at: Timestamp,
+  },
+  { title: 'School' },
+);
+
+export const ChangeSchoolStatusBody = Type.Object(
+  {
+    status: StringEnum(schoolStatuses),
+    reason: Type.Optional(Reason),
+  },
+  { additionalProperties: false },
+);
+
+export const SchoolStatusEvent = Type.Object(
+  {
+    id: Uuid,
+    from_status: Nullable(StringEnum(schoolStatuses)),
+    to_status: StringEnum(schoolStatuses),
+    reason: Nullable(Type.String()),
+    actor: Type.String({ description: 'The `sub` of the token that made the change' }),
+    created_at: Timestamp,
+  },
+  { title: 'SchoolStatusEvent' },
+);
+
+export const ListQuery = Type.Object(PageQuery, { additionalProperties: false });
+
+export const PublicJwk = Type.Object(
+  {
+    kty: StringEnum(['OKP', 'EC', 'RSA']),
+    crv: Type.Optional(Type.String()),
+    x: Type.Optional(Type.String()),
+    y: Type.Optional(Type.String()),
+    n: Type.Optional(Type.String()),
+    e: Type.Optional(Type.String()),
+    kid: Type.String(),
+    alg: StringEnum(signatureAlgorithms),
+    use: Type.Literal('sig'),
+  },
+  { title: 'PublicJwk', description: 'A public signing key (RFC 7517): key members plus kid, alg and use' },
+);
+
+export const Jwks = Type.Object({ keys: Type.Array(PublicJwk) }, { title: 'Jwks' });
+
+export const RegisterKeyBody = Type.Object(
+  {
+    jwk: Type.Object(
+      {},
+      {
+        additionalProperties: true,
+        maxProperties: 32,
+        description: [
+          'A **public** JWK: OKP Ed25519 (EdDSA), EC P-256 (ES256) or P-384 (ES384), or RSA of 2048 to 8192 bits',
+          'with `alg` PS256 or RS256 (required for RSA). `kid` defaults to the RFC 7638 SHA-256 thumbprint.',
+          'Private keys, symmetric keys, other curves, an `alg` that does not fit the key, and members other than',
+          'kty, crv, x, y, n, e, kid, alg, use (sig) and key_ops (["verify"]) are refused with `422 key_invalid`.',
+        ].join(' '),
+      },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const SchoolKey = Type.Object(
+  {
+    kid: Type.String(),
+    alg: StringEnum(signatureAlgorithms),
+    status: StringEnum(keyStatuses),
+    jwk: PublicJwk,
+    created_at: Timestamp,
+    revoked_at: Nullable(Timestamp),
+    revoked_reason: Nullable(Type.String()),
+    compromised_at: Nullable(Timestamp),
+  },
+  { title: 'SchoolKey' },
+);
+
+export const KeyParams = Type.Object({ id: Uuid, kid: Type.String({ pattern: kidPattern }) }, { additionalProperties: false });
+
+export const RevokeKeyBody = Type.Object(
+  {
+    reason: Reason,
+    compromised_at: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'When the private key was (or may have been) exposed; not in the future. Documents signed with the key at or after this time are revoked.',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);

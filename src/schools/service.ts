@@ -1,0 +1,64 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { PrincipalOf } from '../auth/principal.js';
+import type { DB } from '../db/types.js';
+import { notFound, problem } from '../http/problem.js';
+import { normalizedText } from '../registry/fields.js';
+import { findSchool, findSchoolForUpdate, insertSchool, insertSchoolStatusEvent, setSchoolStatus, type Executor } from './repository.js';
+import { reasonMax, schoolNameMax } from './schemas.js';
+import type { SchoolRow, SchoolStatus } from './tables.js';
+
+/** The callers that may ever look at a school: an operator, or the school itself. */
+export type SchoolReader = PrincipalOf<'admin' | 'school'>;
+
+/** A school that this caller may see; any other answers as if it did not exist. */
+export async function schoolVisibleTo(db: Executor, caller: SchoolReader, id: string): Promise<SchoolRow> {
+  if (caller.role === 'school' && caller.school_id !== id) throw notFound('school');
+  const school = await findSchool(db, id);
+  if (!school) throw notFound('school');
+  return school;
+}
+
+export interface NewSchool {
+  wdoms_id: string;
+  name: string;
+  country: string;
+  contact_email: string;
+}
+
+/** A new school starts `pending`; its creation is the first entry of its status history. */
+export async function registerSchool(db: Kysely<DB>, input: NewSchool, actor: string): Promise<SchoolRow> {
+  const name = normalizedText(input.name, 'name', schoolNameMax);
+  return db.transaction().execute(async (trx) => {
+    const school = await insertSchool(trx, { ...input, name });
+    if (!school) throw problem('school_exists', `A school with wdoms_id ${input.wdoms_id} is already registered.`);
+    await insertSchoolStatusEvent(trx, { school_id: school.id, from_status: null, to_status: school.status, reason: null, actor });
+    return school;
+  });
+}
+
+export interface StatusChange {
+  status: SchoolStatus;
+  reason?: string | undefined;
+}
+
+/**
+ * Moves a school between pending, active and suspended, recording who did it and why in the same
+ * transaction. Asking for the status it already has is refused (409 school_status_unchanged), so
+ * every accepted change is a real one and appears once in the history. Suspending needs a reason.
+ */
+export async function changeSchoolStatus(trx: Transaction<DB>, id: string, change: StatusChange, actor: string): Promise<SchoolRow> {
+  const reason = change.reason === undefined ? null : normalizedText(change.reason, 'reason', reasonMax);
+  if (change.status === 'suspended' && reason === null) {
+    throw problem('validation_failed', 'The request did not match the schema.', {
+      errors: [{ path: 'body.reason', message: 'is required when suspending a school' }],
+    });
+  }
+  const school = await findSchoolForUpdate(trx, id);
+  if (!school) throw notFound('school');
+  if (school.status === change.status) {
+    throw problem('school_status_unchanged', `The school is already ${school.status}; nothing was changed.`);
+  }
+  const updated = await setSchoolStatus(trx, id, change.status, reason);
+  await insertSchoolStatusEvent(trx, { school_id: id, from_status: school.status, to_status: change.status, reason, actor });
+  return updated;
+}
