@@ -18,6 +18,14 @@ export class InvalidTokenError extends Error {
   }
 }
 
+/** The issuer's keys could not be had (its JWKS URL is down or answers nonsense): no fault of the token. */
+export class IssuerKeysUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`the token issuer's keys are unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'IssuerKeysUnavailableError';
+  }
+}
+
 export interface TokenVerifierOptions {
   issuer: string;
   audience: string;
@@ -60,24 +68,40 @@ function describe(error: unknown): string {
   if (error instanceof errors.JOSEAlgNotAllowed) return 'the token is signed with an algorithm that is not allowed';
   if (error instanceof errors.JWKSNoMatchingKey) return 'no key of the issuer matches the token';
   if (error instanceof errors.JWSSignatureVerificationFailed) return 'the signature does not verify';
-  if (error instanceof errors.JWKSTimeout || error instanceof errors.JOSEError) return 'the token could not be verified';
-  return 'the token is malformed';
+  if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'the token is malformed';
+  return 'the token could not be verified';
+}
+
+/** Key lookup failures that say something about the token; any other failure is the issuer's. */
+const tokenKeyErrors = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys, errors.JOSENotSupported, errors.JOSEAlgNotAllowed];
+
+function lookupKeys(keys: JWTVerifyGetKey): JWTVerifyGetKey {
+  return async (header, token) => {
+    try {
+      return await keys(header, token);
+    } catch (error) {
+      if (tokenKeyErrors.some((kind) => error instanceof kind)) throw error;
+      throw new IssuerKeysUnavailableError(error);
+    }
+  };
 }
 
 /**
  * Verifies access tokens with jose and remembers each verified one until it expires. The cache is
  * an LRU with a fixed size, so a flood of distinct tokens evicts old entries instead of growing
- * memory; failures are never cached.
+ * memory; failures are never cached. Rejects with InvalidTokenError for a bad token and with
+ * IssuerKeysUnavailableError when the issuer's keys cannot be fetched.
  */
 export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
   const cache = options.cacheSize > 0 ? new LRUCache<string, Principal>({ max: options.cacheSize }) : undefined;
+  const keys = lookupKeys(options.keys);
 
   return {
     async verify(token) {
       const cached = cache?.get(token);
       if (cached) return cached;
       try {
-        const { payload, protectedHeader } = await jwtVerify(token, options.keys, {
+        const { payload, protectedHeader } = await jwtVerify(token, keys, {
           issuer: options.issuer,
           audience: options.audience,
           algorithms: accessTokenAlgorithms,
@@ -91,6 +115,7 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         if (cache && ttl > 0) cache.set(token, principal, { ttl });
         return principal;
       } catch (error) {
+        if (error instanceof IssuerKeysUnavailableError) throw error;
         throw new InvalidTokenError(describe(error));
       }
     },
@@ -103,7 +128,7 @@ export async function issuerKeysFromFile(path: string): Promise<JWTVerifyGetKey>
   try {
     jwks = JSON.parse(await readFile(path, 'utf8')) as JSONWebKeySet;
   } catch (error) {
-    throw new Error(`AUTH_JWKS_FILE: cannot read a JWKS from ${path}: ${(error as Error).message}`);
+    throw new Error(`AUTH_JWKS_FILE: cannot read a JWKS from ${path}: ${(error as Error).message}`, { cause: error });
   }
   if (!Array.isArray(jwks.keys)) throw new Error(`AUTH_JWKS_FILE: ${path} has no "keys" array`);
   return createLocalJWKSet(jwks);

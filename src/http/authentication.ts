@@ -4,7 +4,8 @@ import { InvalidTokenError, type TokenVerifier } from '../auth/token-verifier.js
 import type { Principal, PrincipalOf, Role } from '../auth/principal.js';
 import { problem } from './problem.js';
 
-const bearer = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
+// The scheme name is case-insensitive (RFC 9110 section 11.1): some clients send `bearer`.
+const bearer = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 
 function unauthorized(description: string) {
   const quoted = description.replace(/["\\]/g, '');
@@ -31,7 +32,12 @@ export const authentication = fp<{ verifier: TokenVerifier }>(
       try {
         request.principal = await verifier.verify(match[1]);
       } catch (error) {
-        throw unauthorized(error instanceof InvalidTokenError ? error.message : 'the token could not be verified');
+        if (error instanceof InvalidTokenError) throw unauthorized(error.message);
+        // The token may well be good: telling the client it is not would make it throw the token away.
+        request.log.error({ err: error }, 'access token not verified: the issuer keys are unavailable');
+        throw problem('service_unavailable', 'The access token cannot be checked now: the token issuer is not reachable. Try again later.', {
+          headers: { 'retry-after': '30' },
+        });
       }
     });
   },
