@@ -17,5 +17,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without an access token. */
     public?: boolean;
+    /** For the published contract only: the parts of a multipart/form-data body, read by the handler itself. */
+    multipartBody?: Record<string, unknown>;
   }
 }

@@ -43,6 +43,7 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
     transform: ({ schema, url, route }) => {
       const transformed: Record<string, unknown> = { ...(schema ?? {}) };
       if (route.config?.public || !url.startsWith('/v1/')) transformed.security = [];
+      if (route.config?.multipartBody) transformed.body = route.config.multipartBody;
       transformed.response = { ...((schema?.response as Record<string, unknown>) ?? {}), default: problemResponse };
       return { schema: transformed, url };
     },

@@ -1,0 +1,51 @@
+import type { Principal } from '../auth/principal.js';
+import { notFound, problem } from '../http/problem.js';
+import type { Executor, DocumentWithSchool } from './repository.js';
+import { findDocument } from './repository.js';
+
+/**
+ * Who may see a document at all: admins, the school that sent it, the applicant it is about, and a
+ * program it is released to. Anyone else is told it does not exist.
+ */
+export async function canSee(db: Executor, caller: Principal, doc: DocumentWithSchool): Promise<boolean> {
+  switch (caller.role) {
+    case 'admin':
+      return true;
+    case 'school':
+      return doc.school_id === caller.school_id;
+    case 'applicant':
+      return doc.applicant_id === caller.applicant_id;
+    case 'program':
+      return isReleasedTo(db, doc.id, caller.program_id);
+  }
+}
+
+/** Programs see nothing until releases exist for them. */
+async function isReleasedTo(_db: Executor, _documentId: string, _programId: string): Promise<boolean> {
+  return false;
+}
+
+/** The document if the caller may see it; 404 otherwise, the same answer as for an unknown id. */
+export async function visibleDocument(db: Executor, caller: Principal, id: string): Promise<DocumentWithSchool> {
+  const doc = await findDocument(db, id);
+  if (!doc || !(await canSee(db, caller, doc))) throw notFound('document');
+  return doc;
+}
+
+/**
+ * Content is narrower than metadata: an applicant who waived the right to view a letter never gets
+ * its bytes, and a program waits for the MSPE release date.
+ */
+export async function assertMayDownload(
+  caller: Principal,
+  doc: DocumentWithSchool,
+  letterWaived: () => Promise<boolean>,
+  now = new Date(),
+): Promise<void> {
+  if (caller.role === 'applicant' && doc.type === 'lor' && (await letterWaived())) {
+    throw problem('letter_waived', 'You waived the right to view this letter, so its content is not available to you.');
+  }
+  if (caller.role === 'program' && doc.available_at > now) {
+    throw problem('embargoed', `This document's content is available from ${doc.available_at.toISOString()}.`);
+  }
+}

@@ -1,0 +1,180 @@
+import { createReadStream } from 'node:fs';
+import type { Kysely, Transaction } from 'kysely';
+import type { DB } from '../db/types.js';
+import type { Cursor } from '../http/cursor.js';
+import type { DocumentRow, DocumentsTable, DocumentStatus, DocumentType } from './tables.js';
+import type { Insertable } from 'kysely';
+
+export type Executor = Kysely<DB> | Transaction<DB>;
+
+/** Bytes per stored chunk: large enough for few rows, small enough never to hold a document whole. */
+export const CHUNK_BYTES = 1024 * 1024;
+
+export interface SchoolSummary {
+  id: string;
+  wdoms_id: string;
+  name: string;
+}
+
+export type DocumentWithSchool = DocumentRow & { school: SchoolSummary };
+
+const documentColumns = [
+  'documents.id',
+  'documents.type',
+  'documents.status',
+  'documents.status_reason',
+  'documents.school_id',
+  'documents.applicant_id',
+  'documents.ecfmg_id',
+  'documents.given_name',
+  'documents.family_name',
+  'documents.date_of_birth',
+  'documents.sha256',
+  'documents.size',
+  'documents.media_type',
+  'documents.submission_id',
+  'documents.key_id',
+  'documents.signed_at',
+  'documents.manifest',
+  'documents.manifest_sha256',
+  'documents.letter_id',
+  'documents.supersedes',
+  'documents.superseded_by',
+  'documents.available_at',
+  'documents.created_at',
+  'documents.updated_at',
+] as const;
+
+function withSchool(db: Executor) {
+  return db
+    .selectFrom('documents')
+    .innerJoin('schools', 'schools.id', 'documents.school_id')
+    .select(documentColumns)
+    .select(['schools.wdoms_id as school_wdoms_id', 'schools.name as school_name']);
+}
+
+type JoinedRow = DocumentRow & { school_wdoms_id: string; school_name: string };
+
+function toDocument({ school_wdoms_id, school_name, ...row }: JoinedRow): DocumentWithSchool {
+  return { ...row, school: { id: row.school_id, wdoms_id: school_wdoms_id, name: school_name } };
+}
+
+export async function findDocument(db: Executor, id: string): Promise<DocumentWithSchool | undefined> {
+  const row = await withSchool(db).where('documents.id', '=', id).executeTakeFirst();
+  return row && toDocument(row);
+}
+
+/** Locks the row: status changes read and write it in one transaction without racing. */
+export async function lockDocument(trx: Transaction<DB>, id: string): Promise<DocumentWithSchool | undefined> {
+  const row = await withSchool(trx).where('documents.id', '=', id).forUpdate('documents').executeTakeFirst();
+  return row && toDocument(row);
+}
+
+export async function findBySubmission(db: Executor, schoolId: string, submissionId: string): Promise<DocumentWithSchool | undefined> {
+  const row = await withSchool(db).where('documents.school_id', '=', schoolId).where('documents.submission_id', '=', submissionId).executeTakeFirst();
+  return row && toDocument(row);
+}
+
+export async function insertDocument(trx: Executor, values: Insertable<DocumentsTable>): Promise<string> {
+  const { id } = await trx.insertInto('documents').values(values).returning('id').executeTakeFirstOrThrow();
+  return id;
+}
+
+/** Copies a received file into the database chunk by chunk. */
+export async function insertChunksFromFile(trx: Executor, documentId: string, path: string): Promise<void> {
+  let seq = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
+    await trx.insertInto('document_chunks').values({ document_id: documentId, seq, bytes: chunk as Buffer }).execute();
+    seq += 1;
+  }
+}
+
+/** The stored bytes, one chunk per query, so a download holds one chunk at a time. */
+export async function* readChunks(db: Executor, documentId: string): AsyncGenerator<Buffer> {
+  for (let seq = 0; ; seq++) {
+    const row = await db
+      .selectFrom('document_chunks')
+      .select('bytes')
+      .where('document_id', '=', documentId)
+      .where('seq', '=', seq)
+      .executeTakeFirst();
+    if (!row) return;
+    yield row.bytes;
+  }
+}
+
+export interface StatusChange {
+  documentId: string;
+  from: DocumentStatus | null;
+  to: DocumentStatus;
+  reason: string | null;
+  actor: string;
+  actorRole: string;
+}
+
+export async function insertEvent(trx: Executor, change: StatusChange): Promise<void> {
+  await trx
+    .insertInto('document_events')
+    .values({
+      document_id: change.documentId,
+      from_status: change.from,
+      to_status: change.to,
+      reason: change.reason,
+      actor: change.actor,
+      actor_role: change.actorRole,
+    })
+    .execute();
+}
+
+export async function updateDocument(
+  trx: Executor,
+  id: string,
+  values: Partial<Pick<DocumentsTable, 'status' | 'status_reason' | 'applicant_id' | 'superseded_by'>>,
+): Promise<void> {
+  await trx.updateTable('documents').set(values).where('id', '=', id).execute();
+}
+
+export async function listEvents(db: Executor, documentId: string) {
+  return db
+    .selectFrom('document_events')
+    .select(['id', 'from_status', 'to_status', 'reason', 'actor', 'actor_role', 'created_at'])
+    .where('document_id', '=', documentId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+export interface DocumentFilters {
+  school_id?: string;
+  applicant_id?: string;
+  ecfmg_id?: string;
+  type?: DocumentType;
+  status?: DocumentStatus;
+  updated_since?: Date;
+}
+
+/**
+ * One page ordered by (updated_at, id), fetching `limit + 1` rows to know whether more follow.
+ * The scope filters (school, applicant) lead their own (scope, updated_at, id) index.
+ */
+export async function listDocuments(db: Executor, filters: DocumentFilters, limit: number, after?: Cursor): Promise<DocumentWithSchool[]> {
+  let query = withSchool(db);
+  if (filters.school_id !== undefined) query = query.where('documents.school_id', '=', filters.school_id);
+  if (filters.applicant_id !== undefined) query = query.where('documents.applicant_id', '=', filters.applicant_id);
+  if (filters.ecfmg_id !== undefined) query = query.where('documents.ecfmg_id', '=', filters.ecfmg_id);
+  if (filters.type !== undefined) query = query.where('documents.type', '=', filters.type);
+  if (filters.status !== undefined) query = query.where('documents.status', '=', filters.status);
+  if (filters.updated_since !== undefined) query = query.where('documents.updated_at', '>=', filters.updated_since);
+  if (after !== undefined) {
+    query = query.where((eb) =>
+      eb.or([eb('documents.updated_at', '>', after.at), eb.and([eb('documents.updated_at', '=', after.at), eb('documents.id', '>', after.id)])]),
+    );
+  }
+  const rows = await query.orderBy('documents.updated_at').orderBy('documents.id').limit(limit + 1).execute();
+  return rows.map(toDocument);
+}
+
+/** Documents that were waiting for this ECFMG ID to be registered. */
+export async function lockUnmatchedFor(trx: Transaction<DB>, ecfmgId: string): Promise<DocumentRow[]> {
+  return trx.selectFrom('documents').selectAll().where('ecfmg_id', '=', ecfmgId).where('status', '=', 'unmatched').forUpdate().execute();
+}

@@ -1,0 +1,163 @@
+import { Readable } from 'node:stream';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { reprDigest } from '../crypto/digest.js';
+import { callerOf, requireRole } from '../http/authentication.js';
+import { decodeCursor, pageFrom } from '../http/cursor.js';
+import { notFound, problem } from '../http/problem.js';
+import { IdParams, pageOf } from '../http/schemas.js';
+import { letterWaived } from '../letters/repository.js';
+import { assertMayDownload, visibleDocument } from './access.js';
+import { readSubmissionParts } from './multipart.js';
+import { findSubmittingSchool } from './registry-lookups.js';
+import { listDocuments, listEvents, readChunks, type DocumentFilters } from './repository.js';
+import { revokeDocument, reviewDocument } from './decisions.js';
+import { DocumentEventSchema, DocumentListQuery, DocumentRef, DocumentSchema, ReviewBody, RevokeBody, SubmissionParts } from './schemas.js';
+import { submitDocument } from './submission.js';
+import { documentView } from './view.js';
+
+const tags = ['documents'];
+
+/** A server-made name: nothing from the manifest reaches the header but checked characters. */
+const downloadName = (doc: { type: string; ecfmg_id: string; id: string }) => `${doc.type}-${doc.ecfmg_id}-${doc.id.slice(0, 8)}.pdf`;
+
+export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addSchema(DocumentSchema);
+
+  app.post(
+    '/documents',
+    {
+      schema: {
+        tags,
+        summary: 'Submit a signed document (school)',
+        description:
+          'multipart/form-data with a field `manifest` (compact JWS) and a file part `file`. 201 for a new document, 200 with the same document when the same submission (school, jti, bytes) is sent again.',
+        consumes: ['multipart/form-data'],
+        response: { 200: DocumentRef, 201: DocumentRef },
+      },
+      config: { multipartBody: SubmissionParts },
+    },
+    async (request, reply) => {
+      const caller = requireRole(request, 'school');
+      const school = await findSubmittingSchool(app.db, caller.school_id);
+      if (!school || school.status !== 'active') {
+        throw problem('school_not_active', `Your school is ${school?.status ?? 'not registered'}: only an active school can submit documents.`);
+      }
+      const parts = await readSubmissionParts(request, app.config.maxDocumentBytes);
+      try {
+        const { document, created } = await submitDocument(app.db, {
+          school,
+          caller,
+          manifest: parts.manifest,
+          file: parts.file,
+          mspeReleaseAt: app.config.mspeReleaseAt,
+        });
+        return reply.status(created ? 201 : 200).send(documentView(document));
+      } finally {
+        await parts.file.discard();
+      }
+    },
+  );
+
+  app.get(
+    '/documents',
+    { schema: { tags, summary: "List documents (a school: its own; admin: all)", querystring: DocumentListQuery, response: { 200: pageOf(DocumentRef) } } },
+    async (request) => {
+      const caller = requireRole(request, 'admin', 'school');
+      const { limit, cursor, updated_since, ...filters } = request.query;
+      const scope: DocumentFilters = { ...filters, updated_since: updated_since === undefined ? undefined : new Date(updated_since) };
+      if (caller.role === 'school') scope.school_id = caller.school_id;
+      const rows = await listDocuments(app.db, scope, limit, cursor === undefined ? undefined : decodeCursor(cursor));
+      return pageFrom(rows, limit, (row) => ({ at: row.updated_at, id: row.id }), documentView);
+    },
+  );
+
+  app.get(
+    '/documents/:id',
+    { schema: { tags, summary: 'Read a document (the school, the applicant, a program it is released to, admin)', params: IdParams, response: { 200: DocumentRef } } },
+    async (request) => documentView(await visibleDocument(app.db, callerOf(request), request.params.id)),
+  );
+
+  app.get(
+    '/documents/:id/content',
+    {
+      schema: {
+        tags,
+        summary: 'Download the document bytes',
+        description:
+          'The bytes as received, with `Repr-Digest` (RFC 9530) holding their SHA-256. Refused with 403 `letter_waived` to an applicant who waived the right to view a letter, and with 403 `embargoed` to a program before `available_at`.',
+        params: IdParams,
+        response: { 200: { description: 'The document', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } } },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const doc = await visibleDocument(app.db, caller, request.params.id);
+      await assertMayDownload(caller, doc, () => letterWaived(app.db, doc.letter_id));
+      return reply
+        .header('content-type', doc.media_type)
+        .header('content-length', doc.size)
+        .header('content-disposition', `attachment; filename="${downloadName(doc)}"`)
+        .header('repr-digest', reprDigest(doc.sha256))
+        .header('cache-control', 'private, no-store')
+        .header('x-content-type-options', 'nosniff')
+        .send(Readable.from(readChunks(app.db, doc.id)));
+    },
+  );
+
+  app.get(
+    '/documents/:id/events',
+    { schema: { tags, summary: 'Status history of a document', params: IdParams, response: { 200: Type.Object({ items: Type.Array(DocumentEventSchema) }) } } },
+    async (request) => {
+      const doc = await visibleDocument(app.db, callerOf(request), request.params.id);
+      const events = await listEvents(app.db, doc.id);
+      return { items: events.map((event) => ({ ...event, created_at: event.created_at.toISOString() })) };
+    },
+  );
+
+  app.post(
+    '/documents/:id/revoke',
+    { schema: { tags, summary: 'Revoke a document (the school that sent it)', params: IdParams, body: RevokeBody, response: { 200: DocumentRef } } },
+    async (request) => {
+      const caller = requireRole(request, 'school');
+      return documentView(await revokeDocument(app.db, caller, request.params.id, request.body.reason));
+    },
+  );
+
+  app.post(
+    '/documents/:id/review',
+    { schema: { tags, summary: 'Accept or reject a document whose identity did not match (admin)', params: IdParams, body: ReviewBody, response: { 200: DocumentRef } } },
+    async (request) => {
+      const caller = requireRole(request, 'admin');
+      return documentView(await reviewDocument(app.db, caller, request.params.id, request.body.decision, request.body.note));
+    },
+  );
+
+  app.get(
+    '/applicants/:id/documents',
+    {
+      schema: {
+        tags,
+        summary: "Every document about an applicant (admin, that applicant)",
+        params: IdParams,
+        querystring: Type.Omit(DocumentListQuery, ['applicant_id', 'ecfmg_id']),
+        response: { 200: pageOf(DocumentRef) },
+      },
+    },
+    async (request) => {
+      const caller = requireRole(request, 'admin', 'applicant');
+      const applicantId = request.params.id;
+      if (caller.role === 'applicant' && caller.applicant_id !== applicantId) throw notFound('applicant');
+      const exists = await app.db.selectFrom('applicants').select('id').where('id', '=', applicantId).executeTakeFirst();
+      if (!exists) throw notFound('applicant');
+      const { limit, cursor, updated_since, ...filters } = request.query;
+      const rows = await listDocuments(
+        app.db,
+        { ...filters, applicant_id: applicantId, updated_since: updated_since === undefined ? undefined : new Date(updated_since) },
+        limit,
+        cursor === undefined ? undefined : decodeCursor(cursor),
+      );
+      return pageFrom(rows, limit, (row) => ({ at: row.updated_at, id: row.id }), documentView);
+    },
+  );
+};

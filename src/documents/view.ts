@@ -1,0 +1,28 @@
+import type { DocumentWithSchool } from './repository.js';
+
+/** A document as the API shows it: metadata and status, never the applicant's stated name or birth date. */
+export function documentView(doc: DocumentWithSchool) {
+  return {
+    id: doc.id,
+    type: doc.type,
+    status: doc.status,
+    status_reason: doc.status_reason,
+    sha256: doc.sha256,
+    size: doc.size,
+    media_type: doc.media_type,
+    school: doc.school,
+    applicant_id: doc.applicant_id,
+    ecfmg_id: doc.ecfmg_id,
+    submission_id: doc.submission_id,
+    key_id: doc.key_id,
+    signed_at: doc.signed_at.toISOString(),
+    letter_id: doc.letter_id,
+    supersedes: doc.supersedes,
+    superseded_by: doc.superseded_by,
+    available_at: doc.available_at.toISOString(),
+    created_at: doc.created_at.toISOString(),
+    updated_at: doc.updated_at.toISOString(),
+  };
+}
+
+export type DocumentView = ReturnType<typeof documentView>;

@@ -1,0 +1,39 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../db/types.js';
+import type { Cursor } from '../http/cursor.js';
+import type { Executor } from '../documents/repository.js';
+import type { LetterRequestRow } from './tables.js';
+
+export interface NewLetterRequest {
+  applicant_id: string;
+  author_name: string;
+  author_email: string | null;
+  waive_right_to_view: boolean;
+}
+
+export async function insertLetterRequest(db: Executor, values: NewLetterRequest): Promise<LetterRequestRow> {
+  return db.insertInto('letter_requests').values(values).returningAll().executeTakeFirstOrThrow();
+}
+
+export async function lockLetterRequest(trx: Transaction<DB>, id: string): Promise<LetterRequestRow | undefined> {
+  return trx.selectFrom('letter_requests').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}
+
+export async function markReceived(trx: Executor, id: string, documentId: string): Promise<void> {
+  await trx.updateTable('letter_requests').set({ status: 'received', document_id: documentId }).where('id', '=', id).execute();
+}
+
+export async function letterWaived(db: Executor, letterId: string | null): Promise<boolean> {
+  if (letterId === null) return false;
+  const row = await db.selectFrom('letter_requests').select('waive_right_to_view').where('id', '=', letterId).executeTakeFirst();
+  // A letter whose request cannot be found is treated as waived: withholding is the safe mistake.
+  return row?.waive_right_to_view ?? true;
+}
+
+export async function listLetterRequests(db: Executor, applicantId: string, limit: number, after?: Cursor): Promise<LetterRequestRow[]> {
+  let query = db.selectFrom('letter_requests').selectAll().where('applicant_id', '=', applicantId);
+  if (after !== undefined) {
+    query = query.where((eb) => eb.or([eb('created_at', '>', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '>', after.id)])]));
+  }
+  return query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
+}

@@ -1,0 +1,71 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { requireRole } from '../http/authentication.js';
+import { decodeCursor, pageFrom } from '../http/cursor.js';
+import { notFound } from '../http/problem.js';
+import { IdParams, PageQuery, pageOf } from '../http/schemas.js';
+import { insertLetterRequest, listLetterRequests } from './repository.js';
+import { LetterRequestBody, LetterRequestSchema } from './schemas.js';
+import type { LetterRequestRow } from './tables.js';
+
+const tags = ['letters'];
+
+const letterView = ({ id, created_at, updated_at, ...row }: LetterRequestRow) => ({
+  letter_id: id,
+  ...row,
+  created_at: created_at.toISOString(),
+  updated_at: updated_at.toISOString(),
+});
+
+export const letterRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.addSchema(LetterRequestSchema);
+  const LetterRef = Type.Ref(LetterRequestSchema);
+
+  app.post(
+    '/applicants/:id/letter-requests',
+    {
+      schema: {
+        tags,
+        summary: 'Ask for a letter of recommendation (the applicant)',
+        description: 'The answer holds the `letter_id` to give the school; the waiver choice made here is the one that counts.',
+        params: IdParams,
+        body: LetterRequestBody,
+        response: { 201: LetterRef },
+      },
+    },
+    async (request, reply) => {
+      const caller = requireRole(request, 'applicant');
+      if (caller.applicant_id !== request.params.id) throw notFound('applicant');
+      const row = await insertLetterRequest(app.db, {
+        applicant_id: caller.applicant_id,
+        author_name: request.body.author_name.normalize('NFC').trim(),
+        author_email: request.body.author_email ?? null,
+        waive_right_to_view: request.body.waive_right_to_view,
+      });
+      return reply.status(201).send(letterView(row));
+    },
+  );
+
+  app.get(
+    '/applicants/:id/letter-requests',
+    {
+      schema: {
+        tags,
+        summary: "An applicant's letter requests (admin, that applicant)",
+        params: IdParams,
+        querystring: Type.Object(PageQuery, { additionalProperties: false }),
+        response: { 200: pageOf(LetterRef) },
+      },
+    },
+    async (request) => {
+      const caller = requireRole(request, 'admin', 'applicant');
+      const applicantId = request.params.id;
+      if (caller.role === 'applicant' && caller.applicant_id !== applicantId) throw notFound('applicant');
+      const exists = await app.db.selectFrom('applicants').select('id').where('id', '=', applicantId).executeTakeFirst();
+      if (!exists) throw notFound('applicant');
+      const { limit, cursor } = request.query;
+      const rows = await listLetterRequests(app.db, applicantId, limit, cursor === undefined ? undefined : decodeCursor(cursor));
+      return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), letterView);
+    },
+  );
+};
