@@ -1,0 +1,99 @@
+import { Type } from '@sinclair/typebox';
+import t, { type Test } from 'tap';
+import { buildApp } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { bearer } from '../support/test-app.js';
+import { createTestDatabase } from '../support/test-database.js';
+import { createTestIssuer, testAudience, testIssuerName } from '../support/test-issuer.js';
+
+/** The whole service with its logger writing into an array, at the most talkative level. */
+async function appWithCapturedLog(t: Test) {
+  const directory = t.testdir({});
+  const database = await createTestDatabase(t);
+  const issuer = await createTestIssuer(directory);
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    DATA_DIR: directory,
+    AUTH_ISSUER: testIssuerName,
+    AUTH_AUDIENCE: testAudience,
+    AUTH_JWKS_FILE: issuer.jwksFile,
+    WEBHOOK_WORKER: 'false',
+  });
+  const lines: string[] = [];
+  const logger = createLogger('trace', { write: (line: string) => void lines.push(line) });
+  const app = await buildApp({ config, db: database.db, logger });
+  t.teardown(() => app.close());
+  return { app, issuer, lines };
+}
+
+const personal = { given_name: 'Zelda', family_name: 'Quixote-Fairweather', date_of_birth: '1997-11-23', email: 'zelda@example.org' };
+const manifest = 'eyJhbGciOiJFZERTQSJ9.eyJzaGEyNTYiOiJtYW5pZmVzdC1wYXlsb2FkLW1hcmtlciJ9.c2lnbmF0dXJlLW1hcmtlcg';
+
+function neverLogged(t: Test, lines: string[], secrets: string[]): void {
+  t.ok(lines.length > 0, `${lines.length} log lines were written`);
+  for (const secret of secrets) {
+    const leaks = lines.filter((line) => line.includes(secret));
+    t.same(leaks, [], `${secret.slice(0, 24)}… appears in no log line`);
+  }
+}
+
+t.test('an access token never reaches the log, while the request id does', async (t) => {
+  const { app, issuer, lines } = await appWithCapturedLog(t);
+  app.get('/v1/test/headers', async (request) => {
+    // A feature that logs the headers while debugging must still not leak the credential.
+    request.log.info({ headers: request.headers }, 'headers seen');
+    return { ok: true };
+  });
+  const token = await issuer.admin();
+  const ok = await app.inject({ method: 'GET', url: '/v1/me', headers: { ...bearer(token), 'x-request-id': 'trace-me-123' } });
+  t.equal(ok.statusCode, 200);
+  const bad = await app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}x`, 'x-request-id': 'trace-me-456' } });
+  t.equal(bad.statusCode, 401);
+  t.equal((await app.inject({ method: 'GET', url: '/v1/test/headers', headers: bearer(token) })).statusCode, 200);
+
+  const signature = token.split('.')[2] as string;
+  neverLogged(t, lines, [token, signature, `Bearer ${token}`]);
+  const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  t.ok(parsed.some((entry) => entry.reqId === 'trace-me-123'), 'the given request id is logged');
+  t.ok(
+    parsed.some((entry) => entry.reqId === 'trace-me-456' && entry.code === 'invalid_token'),
+    'the refusal is logged with its request id and code',
+  );
+  const headers = parsed.find((entry) => entry.msg === 'headers seen')?.headers as Record<string, unknown> | undefined;
+  t.equal(headers?.authorization, '[redacted]', 'a logged Authorization header is redacted');
+});
+
+t.test('personal fields and manifests never reach the log', async (t) => {
+  const { app, issuer, lines } = await appWithCapturedLog(t);
+  const Submission = Type.Object(
+    {
+      manifest: Type.String(),
+      applicant: Type.Object(
+        { given_name: Type.String(), family_name: Type.String(), date_of_birth: Type.String(), email: Type.String() },
+        { additionalProperties: false },
+      ),
+    },
+    { additionalProperties: false },
+  );
+  app.post('/v1/test/submissions', { schema: { body: Submission } }, async (request) => {
+    const body = request.body as { manifest: string; applicant: typeof personal };
+    // What features log: the manifest and the person it is about, at the top level or one level down.
+    request.log.info({ applicant: body.applicant, manifest: body.manifest }, 'submission received');
+    request.log.info(body.applicant, 'applicant matched');
+    return { ok: true };
+  });
+  const token = await issuer.admin();
+  const headers = { ...bearer(token), 'content-type': 'application/json' };
+
+  const accepted = await app.inject({ method: 'POST', url: '/v1/test/submissions', headers, payload: { manifest, applicant: personal } });
+  t.equal(accepted.statusCode, 200);
+  // Refused bodies are logged by the error handler: neither the values nor the raw text may appear.
+  const unknownField = await app.inject({ method: 'POST', url: '/v1/test/submissions', headers, payload: { manifest, applicant: personal, extra: 1 } });
+  t.equal(unknownField.statusCode, 400);
+  const broken = await app.inject({ method: 'POST', url: '/v1/test/submissions', headers, payload: `{"manifest":"${manifest}","given_name":"Zelda` });
+  t.equal(broken.statusCode, 400);
+
+  neverLogged(t, lines, [manifest, personal.given_name, personal.family_name, personal.date_of_birth, personal.email]);
+  t.ok(lines.some((line) => line.includes('submission received') && line.includes('[redacted]')), 'the logged objects are there, redacted');
+});
