@@ -21,6 +21,7 @@ import { programRoutes } from './programs/routes.js';
 import { schoolKeyRoutes } from './schools/key-routes.js';
 import { schoolRoutes } from './schools/routes.js';
 import { packageVersion } from './version.js';
+import { webhookRoutes } from './webhooks/routes.js';
 
 export interface AppDependencies {
   config: Config;
@@ -88,6 +89,7 @@ export async function buildApp({ config, db, logger, verifier, serviceKey }: App
 
   await app.register(healthRoutes, { latestMigration: latestMigration() });
   await app.register(meRoutes, { prefix: '/v1' });
+  await app.register(webhookRoutes, { prefix: '/v1' });
   await app.register(schoolRoutes, { prefix: '/v1' });
   await app.register(schoolKeyRoutes, { prefix: '/v1' });
   await app.register(applicantRoutes, { prefix: '/v1' });

@@ -5,5 +5,6 @@
 import type { ApplicantTables } from '../applicants/tables.js';
 import type { ProgramTables } from '../programs/tables.js';
 import type { SchoolTables } from '../schools/tables.js';
+import type { WebhookTables } from '../webhooks/tables.js';
 
-export interface DB extends SchoolTables, ApplicantTables, ProgramTables {}
+export interface DB extends SchoolTables, ApplicantTables, ProgramTables, WebhookTables {}

@@ -32,6 +32,10 @@ export const errorCodes = {
   key_already_revoked: { status: 409, title: 'The key is already revoked' },
   applicant_exists: { status: 409, title: 'An applicant with this ECFMG ID is already registered' },
   program_exists: { status: 409, title: 'A program with this ACGME ID is already registered' },
+  // Webhooks (src/webhooks)
+  webhook_url_invalid: { status: 422, title: 'The webhook URL is not one this service will call' },
+  webhook_limit_reached: { status: 422, title: 'The owner already has the most webhook endpoints allowed' },
+  webhook_disabled: { status: 409, title: 'The webhook endpoint is disabled; enable it first' },
   // The service itself
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'The service cannot answer now' },

@@ -1,0 +1,263 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { DB } from '../db/types.js';
+import { attemptOutcome } from './attempt-outcome.js';
+import { WebhookSender } from './delivery.js';
+import { NotificationListener } from './listener.js';
+import { deliveryChannel } from './outbox.js';
+import { claimDue, recordOutcomes, type AttemptOutcome, type ClaimedDelivery } from './queue.js';
+import { defaultJitter, defaultRetryDelaysMs, type RetryPolicy } from './retry-schedule.js';
+import { signatureHeader } from './signature.js';
+
+export interface DispatcherOptions {
+  db: Kysely<DB>;
+  /** For the LISTEN connection; without it the dispatcher only polls. */
+  databaseUrl?: string;
+  logger: Logger;
+  /** WEBHOOK_ALLOW_PRIVATE_NETWORKS. */
+  allowPrivateNetworks?: boolean;
+  /** Per attempt; signing.md says 15 s. */
+  timeoutMs?: number;
+  /** Waits after each failed attempt; signing.md's schedule by default. */
+  retryDelaysMs?: readonly number[];
+  /** Fraction of each wait added at random (0.1: up to 10%). */
+  jitter?: number;
+  /** How often to look for due deliveries when no notification comes. */
+  pollIntervalMs?: number;
+  /** Deliveries claimed per query. */
+  batchSize?: number;
+  /** Attempts in flight at once. */
+  concurrency?: number;
+  /** Attempts in flight to one endpoint (about; a claim may add up to this many to what is in flight). */
+  perEndpointConcurrency?: number;
+  /** How long a claimed delivery stays ours; after it, another dispatcher may take it. Longer than timeoutMs. */
+  leaseMs?: number;
+  /** An endpoint failing for this long without a success is disabled; 5 days by default. */
+  disableAfterMs?: number;
+}
+
+interface Pending {
+  outcome: AttemptOutcome;
+  done: () => void;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends webhook deliveries: claims due ones in batches (FOR UPDATE SKIP LOCKED, so several
+ * dispatchers share the work and none sends a delivery another holds), sends them concurrently,
+ * and records the results in batches. Wakes on NOTIFY from enqueueEvent, on its own retry timers
+ * and on a poll; when the database is away it keeps polling and carries on once it is back.
+ */
+export class WebhookDispatcher {
+  private readonly db: Kysely<DB>;
+  private readonly logger: Logger;
+  private readonly sender: WebhookSender;
+  private readonly listener: NotificationListener | undefined;
+  private readonly policy: RetryPolicy;
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+  private readonly concurrency: number;
+  private readonly perEndpointConcurrency: number;
+  private readonly leaseMs: number;
+  private readonly disableAfterMs: number;
+
+  private running = false;
+  private stoppedAt: number | undefined;
+  private pumping = false;
+  private pumpAgain = false;
+  private databaseDown = false;
+  private pollTimer: NodeJS.Timeout | undefined;
+  private retryTimer: { at: number; timer: NodeJS.Timeout } | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly perEndpoint = new Map<string, number>();
+  private readonly unrecorded: Pending[] = [];
+  private recording: Promise<void> | undefined;
+
+  constructor(options: DispatcherOptions) {
+    const timeoutMs = options.timeoutMs ?? 15_000;
+    this.db = options.db;
+    this.logger = options.logger;
+    this.sender = new WebhookSender({ timeoutMs, allowPrivateNetworks: options.allowPrivateNetworks ?? false });
+    this.policy = { delaysMs: options.retryDelaysMs ?? defaultRetryDelaysMs, jitter: options.jitter ?? defaultJitter };
+    this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
+    this.batchSize = options.batchSize ?? 100;
+    this.concurrency = options.concurrency ?? 200;
+    this.perEndpointConcurrency = options.perEndpointConcurrency ?? 50;
+    this.leaseMs = options.leaseMs ?? Math.max(60_000, timeoutMs * 2);
+    this.disableAfterMs = options.disableAfterMs ?? 5 * 24 * 3_600_000;
+    if (this.leaseMs <= timeoutMs) throw new RangeError('leaseMs must be longer than timeoutMs');
+    this.listener =
+      options.databaseUrl === undefined
+        ? undefined
+        : new NotificationListener({
+            connectionString: options.databaseUrl,
+            channel: deliveryChannel,
+            onNotify: () => this.wake(),
+            onConnected: () => this.wake(),
+            logger: this.logger,
+          });
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.stoppedAt = undefined;
+    this.listener?.start();
+    this.pollTimer = setInterval(() => this.wake(), this.pollIntervalMs);
+    this.wake();
+  }
+
+  /** Stops claiming, waits for the attempts in flight and their results to be stored, then closes. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.stoppedAt = Date.now();
+    clearInterval(this.pollTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer.timer);
+    this.retryTimer = undefined;
+    await this.listener?.stop();
+    while (this.pumping || this.inFlight.size > 0) {
+      await Promise.all([...this.inFlight]);
+      if (this.pumping) await sleep(5);
+    }
+    await this.recording;
+    this.sender.close();
+  }
+
+  /** Look for due deliveries now (a claim is already running: look again when it ends). */
+  wake(): void {
+    if (!this.running) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        while (this.running && this.inFlight.size < this.concurrency) {
+          const limit = Math.min(this.batchSize, this.concurrency - this.inFlight.size);
+          const skipEndpoints = [...this.perEndpoint].filter(([, count]) => count >= this.perEndpointConcurrency).map(([id]) => id);
+          let claimed: ClaimedDelivery[];
+          try {
+            claimed = await claimDue(this.db, { limit, leaseMs: this.leaseMs, skipEndpoints, perEndpoint: this.perEndpointConcurrency });
+          } catch (error) {
+            this.noteDatabase(error);
+            return;
+          }
+          this.noteDatabase(undefined);
+          for (const delivery of claimed) this.launch(delivery);
+          if (claimed.length < limit) break;
+        }
+      } while (this.pumpAgain && this.running);
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private noteDatabase(error: unknown): void {
+    if (error !== undefined && !this.databaseDown) {
+      this.databaseDown = true;
+      this.logger.warn({ err: error }, 'webhook dispatcher: cannot claim deliveries; retrying until the database is back');
+    } else if (error === undefined && this.databaseDown) {
+      this.databaseDown = false;
+      this.logger.info('webhook dispatcher: database reachable again');
+    }
+  }
+
+  private launch(delivery: ClaimedDelivery): void {
+    this.perEndpoint.set(delivery.endpoint_id, (this.perEndpoint.get(delivery.endpoint_id) ?? 0) + 1);
+    const task = this.deliver(delivery)
+      .catch((error: unknown) => this.logger.error({ err: error, delivery_id: delivery.id }, 'webhook dispatcher: delivery failed unexpectedly'))
+      .finally(() => {
+        this.inFlight.delete(task);
+        const left = (this.perEndpoint.get(delivery.endpoint_id) ?? 1) - 1;
+        if (left === 0) this.perEndpoint.delete(delivery.endpoint_id);
+        else this.perEndpoint.set(delivery.endpoint_id, left);
+        // Claim again once a useful number of slots is free, not for every single one.
+        if (this.concurrency - this.inFlight.size >= Math.min(this.batchSize, this.concurrency) / 2 || this.inFlight.size === 0) this.wake();
+      });
+    this.inFlight.add(task);
+  }
+
+  private async deliver(delivery: ClaimedDelivery): Promise<void> {
+    const body = JSON.stringify({ type: delivery.type, timestamp: delivery.event_created_at.toISOString(), data: delivery.data });
+    const startedAt = new Date();
+    const timestamp = Math.floor(startedAt.getTime() / 1000);
+    const secrets = delivery.previous_secret === null ? [delivery.secret] : [delivery.secret, delivery.previous_secret];
+    const result = await this.sender.send({
+      url: delivery.url,
+      body,
+      headers: {
+        'webhook-id': delivery.event_id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureHeader(secrets, delivery.event_id, timestamp, body),
+      },
+    });
+    const outcome = attemptOutcome(delivery, result, startedAt, this.policy);
+    if (outcome.status === 'pending' && outcome.next_attempt_at) this.wakeAt(outcome.next_attempt_at.getTime());
+    await this.record(outcome);
+  }
+
+  /** A retry due before the next poll gets its own timer, so short schedules (and tests) are exact. */
+  private wakeAt(at: number): void {
+    if (!this.running || at - Date.now() >= this.pollIntervalMs) return;
+    if (this.retryTimer && this.retryTimer.at <= at) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer.timer);
+    const timer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.wake();
+    }, Math.max(at - Date.now(), 0) + 5);
+    this.retryTimer = { at, timer };
+  }
+
+  /**
+   * Results are written in groups: while one write runs, the next ones gather, so under load one
+   * statement stores many results, and when idle a result is stored at once.
+   */
+  private record(outcome: AttemptOutcome): Promise<void> {
+    return new Promise((done) => {
+      this.unrecorded.push({ outcome, done });
+      this.recording ??= this.writeResults().finally(() => {
+        this.recording = undefined;
+      });
+    });
+  }
+
+  private async writeResults(): Promise<void> {
+    while (this.unrecorded.length > 0) {
+      const batch = this.unrecorded.splice(0, 500);
+      await this.writeWithRetry(batch.map((p) => p.outcome));
+      for (const pending of batch) pending.done();
+    }
+  }
+
+  /**
+   * While the database is away, results wait and are written when it is back. After about half a
+   * lease they are dropped: the deliveries then come back when their lease ends and are sent
+   * again (receivers dedupe on webhook-id).
+   */
+  private async writeWithRetry(outcomes: AttemptOutcome[]): Promise<void> {
+    const giveUpAt = Date.now() + this.leaseMs / 2;
+    for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
+      try {
+        await recordOutcomes(this.db, outcomes, this.disableAfterMs);
+        return;
+      } catch (error) {
+        // Stopping does not wait long for a database that is away.
+        const stopping = this.stoppedAt !== undefined && Date.now() - this.stoppedAt > 2_000;
+        if (Date.now() + wait > giveUpAt || stopping) {
+          this.logger.error({ err: error, deliveries: outcomes.length }, 'webhook dispatcher: could not store attempt results; they will be retried after their lease');
+          return;
+        }
+        this.noteDatabase(error);
+        await sleep(wait);
+      }
+    }
+  }
+}

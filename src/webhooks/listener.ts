@@ -1,0 +1,83 @@
+import pg from 'pg';
+import type { Logger } from 'pino';
+
+export interface ListenerOptions {
+  connectionString: string;
+  channel: string;
+  /** A notification arrived. */
+  onNotify: () => void;
+  /** (Re)connected: anything committed while we were not listening is now waiting. */
+  onConnected: () => void;
+  logger: Logger;
+  /** Reconnection waits double from 100 ms up to this. */
+  maxBackoffMs?: number;
+}
+
+/**
+ * LISTEN on a dedicated connection (a pooled one would be handed to queries) that comes back by
+ * itself after the database restarts or the connection drops: reconnects with exponential
+ * backoff and jitter, and never throws.
+ */
+export class NotificationListener {
+  private running = false;
+  private client: pg.Client | undefined;
+  private wakeUp: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: ListenerOptions) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeUp?.();
+    await this.client?.end().catch(() => {});
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const { connectionString, channel, logger, maxBackoffMs = 30_000 } = this.options;
+    let backoff = 100;
+    let wasDown = false;
+    while (this.running) {
+      const client = new pg.Client({ connectionString, keepAlive: true, connectionTimeoutMillis: 5_000 });
+      this.client = client;
+      const closed = new Promise<void>((resolve) => {
+        this.wakeUp = resolve;
+        client.on('error', (error) => {
+          logger.warn({ err: error }, 'webhook dispatcher: lost its LISTEN connection');
+          resolve();
+        });
+        client.on('end', () => resolve());
+      });
+      try {
+        await client.connect();
+        client.on('notification', () => this.options.onNotify());
+        await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+        if (wasDown) logger.info('webhook dispatcher: listening for new deliveries again');
+        wasDown = false;
+        backoff = 100;
+        this.options.onConnected();
+        await closed;
+      } catch (error) {
+        if (!wasDown && this.running) logger.warn({ err: error }, 'webhook dispatcher: cannot LISTEN; polling until the database is back');
+        wasDown = true;
+      }
+      await client.end().catch(() => {});
+      if (!this.running) break;
+      wasDown = true;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoff * (1 + Math.random() * 0.2));
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      backoff = Math.min(backoff * 2, maxBackoffMs);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../db/types.js';
+import type { AttemptRecord, WebhookEventType } from './tables.js';
+
+/** A delivery a dispatcher now holds, with what it needs to send it. */
+export interface ClaimedDelivery {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  /** The number of this attempt (1 for the first). */
+  attempt_count: number;
+  url: string;
+  secret: string;
+  /** The rotated-out secret while it still signs. */
+  previous_secret: string | null;
+  type: WebhookEventType;
+  data: Record<string, unknown>;
+  event_created_at: Date;
+}
+
+export interface ClaimOptions {
+  limit: number;
+  leaseMs: number;
+  /** Endpoints this dispatcher already keeps busy enough: not claimed for now. */
+  skipEndpoints: string[];
+  /** At most this many deliveries of one endpoint in one claim, so one endpoint cannot take every slot. */
+  perEndpoint: number;
+}
+
+/**
+ * Claims due deliveries: locks them with FOR UPDATE SKIP LOCKED (other dispatchers skip them),
+ * and moves next_attempt_at to the end of a lease, so they are not due again unless this
+ * dispatcher dies before recording the result. Deliveries of disabled endpoints are closed as
+ * failed instead of sent. One statement, so the locks last only as long as it does.
+ */
+export async function claimDue(db: Kysely<DB>, { limit, leaseMs, skipEndpoints, perEndpoint }: ClaimOptions): Promise<ClaimedDelivery[]> {
+  const result = await sql<ClaimedDelivery>`
+    with locked as (
+      select d.id, d.endpoint_id, d.next_attempt_at, endpoint.status = 'enabled' as enabled
+      from webhook_deliveries d
+      join webhook_endpoints endpoint on endpoint.id = d.endpoint_id
+      where d.status = 'pending' and d.next_attempt_at <= now()
+        and d.endpoint_id <> all (${skipEndpoints}::uuid[])
+      order by d.next_attempt_at
+      limit ${limit * 2}
+      for update of d skip locked
+    ), abandoned as (
+      update webhook_deliveries d
+      set status = 'failed', next_attempt_at = null, last_error = 'not sent: the endpoint is disabled'
+      from locked where d.id = locked.id and not locked.enabled
+    ), picked as (
+      select id from (
+        select id, next_attempt_at, row_number() over (partition by endpoint_id order by next_attempt_at) as rank
+        from locked where enabled
+      ) ranked
+      where rank <= ${perEndpoint}
+      order by next_attempt_at
+      limit ${limit}
+    ), claimed as (
+      update webhook_deliveries d
+      set next_attempt_at = now() + ${leaseMs} * interval '1 millisecond', attempt_count = d.attempt_count + 1
+      from picked where d.id = picked.id
+      returning d.id, d.endpoint_id, d.event_id, d.attempt_count
+    )
+    select claimed.id, claimed.endpoint_id, claimed.event_id, claimed.attempt_count,
+      endpoint.url, endpoint.secret,
+      case when endpoint.previous_secret_expires_at > now() then endpoint.previous_secret end as previous_secret,
+      event.type, event.data, event.created_at as event_created_at
+    from claimed
+    join webhook_endpoints endpoint on endpoint.id = claimed.endpoint_id
+    join webhook_events event on event.id = claimed.event_id
+  `.execute(db);
+  return result.rows;
+}
+
+/** The outcome of one attempt, ready to store. */
+export interface AttemptOutcome {
+  delivery_id: string;
+  endpoint_id: string;
+  /** The attempt number the claim gave; a result for an older claim is ignored. */
+  attempt: number;
+  status: 'succeeded' | 'pending' | 'failed';
+  next_attempt_at: Date | null;
+  record: AttemptRecord;
+  /** The receiver answered 410: the endpoint is disabled. */
+  gone: boolean;
+}
+
+/**
+ * Stores a batch of attempt results in one transaction: each delivery's new state and its attempt
+ * record, and what the results say about their endpoints (a success clears the failure clock; a
+ * failure starts it; 5 days of only failures, or a 410, disables the endpoint).
+ */
+export async function recordOutcomes(db: Kysely<DB>, outcomes: AttemptOutcome[], disableAfterMs: number): Promise<void> {
+  if (outcomes.length === 0) return;
+  const succeededEndpoints = [...new Set(outcomes.filter((o) => o.status === 'succeeded').map((o) => o.endpoint_id))];
+  const failedEndpoints = [
+    ...new Set(outcomes.filter((o) => o.status !== 'succeeded' && !succeededEndpoints.includes(o.endpoint_id)).map((o) => o.endpoint_id)),
+  ];
+  const goneEndpoints = [...new Set(outcomes.filter((o) => o.gone).map((o) => o.endpoint_id))];
+
+  const write = async (executor: Kysely<DB>) => {
+    await sql`
+      with result as (
+        select * from unnest(
+          ${outcomes.map((o) => o.delivery_id)}::uuid[],
+          ${outcomes.map((o) => o.attempt)}::int[],
+          ${outcomes.map((o) => o.status)}::text[],
+          ${outcomes.map((o) => o.next_attempt_at?.toISOString() ?? null)}::timestamptz[],
+          ${outcomes.map((o) => o.record.at)}::timestamptz[],
+          ${outcomes.map((o) => o.record.status_code)}::int[],
+          ${outcomes.map((o) => o.record.error)}::text[],
+          ${outcomes.map((o) => o.record.duration_ms)}::int[],
+          ${outcomes.map((o) => JSON.stringify(o.record))}::text[]
+        ) as r(id, attempt, status, next_attempt_at, attempted_at, status_code, error, duration_ms, record)
+      ), cleared as (
+        update webhook_endpoints set failing_since = null
+        where id = any (${succeededEndpoints}::uuid[]) and failing_since is not null
+      )
+      update webhook_deliveries d
+      set status = r.status, next_attempt_at = r.next_attempt_at, last_attempt_at = r.attempted_at,
+        last_status_code = r.status_code, last_error = r.error, last_duration_ms = r.duration_ms,
+        attempts = d.attempts || jsonb_build_array(r.record::jsonb)
+      from result r
+      where d.id = r.id and d.status = 'pending' and d.attempt_count = r.attempt
+    `.execute(executor);
+    if (failedEndpoints.length > 0) {
+      await sql`
+        update webhook_endpoints set failing_since = now()
+        where id = any (${failedEndpoints}::uuid[]) and failing_since is null
+      `.execute(executor);
+      await sql`
+        update webhook_endpoints set status = 'disabled', disabled_reason = 'failing'
+        where id = any (${failedEndpoints}::uuid[]) and status = 'enabled'
+          and failing_since <= now() - ${disableAfterMs} * interval '1 millisecond'
+      `.execute(executor);
+    }
+    if (goneEndpoints.length > 0) {
+      await sql`
+        update webhook_endpoints set status = 'disabled', disabled_reason = 'gone'
+        where id = any (${goneEndpoints}::uuid[]) and status = 'enabled'
+      `.execute(executor);
+    }
+  };
+  if (failedEndpoints.length === 0 && goneEndpoints.length === 0) await write(db);
+  else await db.transaction().execute(write);
+}
