@@ -1,4 +1,6 @@
 import type { Static } from '@sinclair/typebox';
+import { matchWaitingDocuments } from '../documents/cascades.js';
+import { actorOf } from '../documents/transitions.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireRole } from '../http/authentication.js';
 import { IdParams } from '../http/schemas.js';
@@ -32,8 +34,12 @@ export const applicantRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      requireRole(request, 'admin');
-      const applicant = await app.db.transaction().execute((trx) => registerApplicant(trx, request.body));
+      const caller = requireRole(request, 'admin');
+      const applicant = await app.db.transaction().execute(async (trx) => {
+        const registered = await registerApplicant(trx, request.body);
+        await matchWaitingDocuments(trx, registered, actorOf(caller));
+        return registered;
+      });
       return reply.status(201).send(applicantView(applicant));
     },
   );

@@ -6,6 +6,8 @@ import { checkPastTime } from '../registry/fields.js';
 import { decodeKeyCursor, encodeKeyCursor } from './key-cursor.js';
 import { activeSchoolKeys, listSchoolKeys } from './key-repository.js';
 import { registerSchoolKey, revokeSchoolKey } from './keys.js';
+import { revokeSignedWithCompromisedKey } from '../documents/cascades.js';
+import { actorOf } from '../documents/transitions.js';
 import { findSchool } from './repository.js';
 import { Jwks, KeyParams, ListQuery, RegisterKeyBody, RevokeKeyBody, SchoolKey } from './schemas.js';
 import { schoolVisibleTo } from './service.js';
@@ -86,9 +88,11 @@ export const schoolKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const school = await schoolVisibleTo(app.db, caller, request.params.id);
       const { reason, compromised_at } = request.body;
       const compromisedAt = compromised_at === undefined ? null : checkPastTime(compromised_at, 'compromised_at');
-      const key = await app.db
-        .transaction()
-        .execute((trx) => revokeSchoolKey(trx, school.id, request.params.kid, { reason, compromisedAt }, caller.sub));
+      const key = await app.db.transaction().execute(async (trx) => {
+        const revoked = await revokeSchoolKey(trx, school.id, request.params.kid, { reason, compromisedAt }, caller.sub);
+        if (compromisedAt !== null) await revokeSignedWithCompromisedKey(trx, revoked.kid, compromisedAt, actorOf(caller));
+        return revoked;
+      });
       return schoolKeyView(key);
     },
   );

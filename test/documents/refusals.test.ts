@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, randomUUID, sign as cryptoSign } from 'node:crypto';
+import { createHash, createPrivateKey, randomUUID, sign as cryptoSign, type JsonWebKey } from 'node:crypto';
 import { CompactSign } from 'jose';
 import t, { type Test } from 'tap';
 import type { ErrorCode } from '../../src/http/error-codes.js';

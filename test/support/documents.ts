@@ -7,7 +7,7 @@ import type { RegisteredApplicant, RegisteredSchool } from './registry.js';
 import { bearer, type TestApp } from './test-app.js';
 
 /** A small, real-looking PDF with unique content. */
-export function pdf(text = randomUUID(), padding = 0): Buffer {
+export function pdf(text: string = randomUUID(), padding = 0): Buffer {
   return Buffer.concat([
     Buffer.from(`%PDF-1.7\n% ${text}\n1 0 obj << /Type /Catalog >> endobj\n`),
     randomBytes(padding),
