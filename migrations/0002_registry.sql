@@ -39,7 +39,7 @@ create index school_status_events_school_created on school_status_events (school
 -- A school's public signing keys. kid is unique across all schools, and so is the key itself
 -- (its RFC 7638 thumbprint), so one key never speaks for two schools, nor comes back after revocation.
 create table school_keys (
-  kid text primary key check (kid ~ '^[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}$'),
+  kid text primary key check (kid ~ '^[A-Za-z0-9_-][A-Za-z0-9._:~-]{0,127}$'),
   thumbprint text not null unique,
   school_id uuid not null references schools (id),
   alg text not null check (alg in ('EdDSA', 'ES256', 'ES384', 'PS256', 'RS256')),

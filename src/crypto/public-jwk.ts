@@ -35,8 +35,11 @@ export const minimumRsaBits = 2048;
 /** Larger moduli buy nothing real and make every verification slower: a cost a sender could impose on us. */
 export const maximumRsaBits = 8192;
 
-/** A kid ends up in URL paths (`/keys/{kid}/revoke`), so it is kept to URL-safe characters. */
-export const kidPattern = '^[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}$';
+/**
+ * A kid ends up in URL paths (`/keys/{kid}/revoke`), so it is kept to URL-safe characters and never
+ * starts with a dot (a `.` or `..` segment). Thumbprints (base64url) always fit.
+ */
+export const kidPattern = '^[A-Za-z0-9_-][A-Za-z0-9._:~-]{0,127}$';
 const kidRegExp = new RegExp(kidPattern);
 
 const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
@@ -81,7 +84,7 @@ function checkMembers(jwk: Record<string, unknown>): void {
     }
   }
   if (jwk.kid !== undefined && (typeof jwk.kid !== 'string' || !kidRegExp.test(jwk.kid))) {
-    throw new JwkRefusal('"kid" must be 1 to 128 characters of A-Z, a-z, 0-9 and . _ : ~ -, starting with a letter or digit');
+    throw new JwkRefusal('"kid" must be 1 to 128 characters of A-Z, a-z, 0-9 and . _ : ~ -, not starting with a dot');
   }
 }
 

@@ -56,5 +56,6 @@ export async function revokeSchoolKey(trx: Transaction<DB>, schoolId: string, ki
   if (revoked) return revoked;
   const existing = await findSchoolKey(trx, schoolId, kid);
   if (!existing) throw notFound('key');
-  throw problem('key_already_revoked', `Key ${kid} was already revoked at ${existing.revoked_at?.toISOString() ?? 'an earlier time'}; nothing was changed.`);
+  const since = existing.revoked_at ? ` (since ${existing.revoked_at.toISOString()})` : '';
+  throw problem('key_already_revoked', `Key ${kid} is already revoked${since}; nothing was changed.`);
 }
