@@ -4,6 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrator.js';
 import { openDatabase } from './db/open.js';
 import { createLogger } from './logger.js';
+import { dispatcherFromConfig, type WebhookDispatcher } from './webhooks/dispatcher.js';
 
 /** config -> database -> migrations -> app -> listen; on SIGINT/SIGTERM the reverse, in order. */
 async function main(): Promise<void> {
@@ -20,10 +21,13 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  let dispatcher: WebhookDispatcher | undefined;
 
   closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down: finishing requests in flight');
+    // Webhook sends in flight finish and are recorded first, while the database is surely still there.
+    await dispatcher?.stop();
     // Fastify stops accepting, lets in-flight requests finish, then closes; only then the pool and the database go.
     await app?.close();
     await database.close();
@@ -34,6 +38,10 @@ async function main(): Promise<void> {
   for (const migration of applied) logger.info({ migration: migration.migrationName }, 'migration applied');
   app = await buildApp({ config, db: database.db, logger });
   await app.listen({ port: config.port, host: config.host });
+  if (config.webhooks.worker) {
+    dispatcher = dispatcherFromConfig(config, database, logger);
+    dispatcher.start();
+  }
 }
 
 main().catch((error: unknown) => {

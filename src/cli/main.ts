@@ -4,6 +4,7 @@ import { packageVersion } from '../version.js';
 import { migrateCommand } from './migrate.js';
 import { openapiCommand } from './openapi.js';
 import { tokenCommand } from './token.js';
+import { workerCommand } from './worker.js';
 
 const program = new Command()
   .name('emswp')
@@ -14,5 +15,6 @@ const program = new Command()
 program.addCommand(migrateCommand());
 program.addCommand(tokenCommand());
 program.addCommand(openapiCommand());
+program.addCommand(workerCommand());
 
 await program.parseAsync();

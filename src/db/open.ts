@@ -6,6 +6,8 @@ import { startEmbeddedPostgres } from './embedded-postgres.js';
 
 export interface OpenDatabase {
   db: Database;
+  /** The connection string, for what needs a connection of its own (the webhook dispatcher's LISTEN). */
+  url: string;
   /** Closes the pool, then stops the embedded server if this process started one. */
   close(): Promise<void>;
 }
@@ -14,7 +16,7 @@ export interface OpenDatabase {
 export async function openDatabase(config: Config, logger: Logger): Promise<OpenDatabase> {
   if (config.databaseUrl !== undefined) {
     const { db } = createDatabase(config.databaseUrl, config.databasePoolSize);
-    return { db, close: () => db.destroy() };
+    return { db, url: config.databaseUrl, close: () => db.destroy() };
   }
   const directory = join(config.dataDir, 'postgres');
   logger.info({ directory }, 'DATABASE_URL is not set: starting an embedded PostgreSQL');
@@ -22,6 +24,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
   const { db } = createDatabase(embedded.url, config.databasePoolSize);
   return {
     db,
+    url: embedded.url,
     close: async () => {
       await db.destroy();
       await embedded.stop();

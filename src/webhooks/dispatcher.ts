@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Config } from '../config.js';
 import type { DB } from '../db/types.js';
 import { attemptOutcome } from './attempt-outcome.js';
 import { WebhookSender } from './delivery.js';
@@ -62,6 +63,8 @@ export class WebhookDispatcher {
   private readonly leaseMs: number;
   private readonly disableAfterMs: number;
 
+  /** Attempts this dispatcher has made since it was built. */
+  sent = 0;
   private running = false;
   private stoppedAt: number | undefined;
   private pumping = false;
@@ -199,6 +202,7 @@ export class WebhookDispatcher {
         'webhook-signature': signatureHeader(secrets, delivery.event_id, timestamp, body),
       },
     });
+    this.sent++;
     const outcome = attemptOutcome(delivery, result, startedAt, this.policy);
     if (outcome.status === 'pending' && outcome.next_attempt_at) this.wakeAt(outcome.next_attempt_at.getTime());
     await this.record(outcome);
@@ -260,4 +264,14 @@ export class WebhookDispatcher {
       }
     }
   }
+}
+
+/** The dispatcher the server and `emswp worker` run, with the spec's timings and the configured address safety. */
+export function dispatcherFromConfig(config: Config, database: { db: Kysely<DB>; url: string }, logger: Logger): WebhookDispatcher {
+  return new WebhookDispatcher({
+    db: database.db,
+    databaseUrl: database.url,
+    logger: logger.child({ component: 'webhook-dispatcher' }),
+    allowPrivateNetworks: config.webhooks.allowPrivateNetworks,
+  });
 }

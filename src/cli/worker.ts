@@ -1,0 +1,30 @@
+import closeWithGrace from 'close-with-grace';
+import { Command } from 'commander';
+import { openDatabase } from '../db/open.js';
+import { createLogger } from '../logger.js';
+import { dispatcherFromConfig } from '../webhooks/dispatcher.js';
+import { cliConfig } from './config.js';
+import { fail } from './fail.js';
+
+export function workerCommand(): Command {
+  return new Command('worker')
+    .description('send webhook deliveries until stopped (SIGINT/SIGTERM); run as many as you like beside servers started with WEBHOOK_WORKER=false')
+    .action(async () => {
+      const config = cliConfig();
+      if (config.databaseUrl === undefined) {
+        fail('the worker needs DATABASE_URL, the PostgreSQL the API servers use (without it, the server sends webhooks itself)', 2);
+      }
+      const logger = createLogger(config.logLevel);
+      const database = await openDatabase(config, logger);
+      const dispatcher = dispatcherFromConfig(config, database, logger);
+      closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
+        if (err) logger.error({ err }, 'webhook worker: stopping after an error');
+        else logger.info({ signal }, 'webhook worker: stopping; finishing deliveries in flight');
+        await dispatcher.stop();
+        await database.close();
+        logger.info('webhook worker: stopped');
+      });
+      dispatcher.start();
+      logger.info({ allow_private_networks: config.webhooks.allowPrivateNetworks }, 'webhook worker: sending deliveries');
+    });
+}
