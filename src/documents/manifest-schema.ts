@@ -63,30 +63,42 @@ function isRealDate(value: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
-function schemaMessage(type: string, message: string, schema: TSchema): string {
+function schemaMessage(message: string, schema: TSchema): string {
   if (message === 'Unexpected property') return 'is not a known field';
   if (message === 'Expected required property') return 'is missing (required)';
   return typeof schema.description === 'string' ? `must be ${schema.description}` : message;
 }
 
-/** Rules JSON Schema cannot say: trimmed name length, printable text, real dates, letter_id by type. */
-function ruleErrors(payload: ManifestPayload): FieldError[] {
+const field = (value: unknown, name: string): unknown =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined;
+
+/**
+ * Rules JSON Schema cannot say: trimmed name length, printable text, real dates, letter_id by type.
+ * Written for a payload that may not match the schema, so every field is reported in one go.
+ */
+function ruleErrors(payload: unknown): FieldError[] {
   const errors: FieldError[] = [];
-  for (const field of ['given_name', 'family_name'] as const) {
-    const value = payload.applicant[field];
+  const applicant = field(payload, 'applicant');
+  for (const name of ['given_name', 'family_name'] as const) {
+    const value = field(applicant, name);
+    if (typeof value !== 'string') continue;
     const trimmed = [...value.trim()].length;
-    if (trimmed < 1 || trimmed > 100) errors.push({ path: `/applicant/${field}`, message: 'must be 1 to 100 characters after trimming' });
-    else if (unprintable.test(value)) errors.push({ path: `/applicant/${field}`, message: 'must not contain control characters' });
+    if (trimmed < 1 || trimmed > 100) errors.push({ path: `/applicant/${name}`, message: 'must be 1 to 100 characters after trimming' });
+    else if (unprintable.test(value)) errors.push({ path: `/applicant/${name}`, message: 'must not contain control characters' });
   }
-  if (unprintable.test(payload.jti)) errors.push({ path: '/jti', message: 'must not contain control characters' });
-  if (!isRealDate(payload.applicant.date_of_birth)) {
+  const jti = field(payload, 'jti');
+  if (typeof jti === 'string' && unprintable.test(jti)) errors.push({ path: '/jti', message: 'must not contain control characters' });
+  const dateOfBirth = field(applicant, 'date_of_birth');
+  if (typeof dateOfBirth === 'string' && /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(dateOfBirth) && !isRealDate(dateOfBirth)) {
     errors.push({ path: '/applicant/date_of_birth', message: 'must be a real date, YYYY-MM-DD' });
   }
-  if (payload.document.type === 'lor' && payload.letter_id === undefined) {
+  const type = field(field(payload, 'document'), 'type');
+  const letterId = field(payload, 'letter_id');
+  if (type === 'lor' && letterId === undefined) {
     errors.push({ path: '/letter_id', message: 'is missing: a lor (letter of recommendation) names its letter request' });
   }
-  if (payload.document.type !== 'lor' && payload.letter_id !== undefined) {
-    errors.push({ path: '/letter_id', message: `must be absent for a ${payload.document.type}: only a lor has a letter_id` });
+  if (typeof type === 'string' && type !== 'lor' && letterId !== undefined) {
+    errors.push({ path: '/letter_id', message: `must be absent for a ${type}: only a lor has a letter_id` });
   }
   return errors;
 }
@@ -96,15 +108,18 @@ function ruleErrors(payload: ManifestPayload): FieldError[] {
  * when it is one. Used by the service on what it receives and by `emswp sign` before signing.
  */
 export function manifestPayloadErrors(value: unknown): FieldError[] {
-  const seen = new Set<string>();
   const errors: FieldError[] = [];
+  const seen = new Set<string>();
   for (const error of Value.Errors(ManifestPayloadSchema, value)) {
     if (seen.has(error.path)) continue;
     seen.add(error.path);
-    errors.push({ path: error.path === '' ? '/' : error.path, message: schemaMessage(String(error.type), error.message, error.schema) });
+    errors.push({ path: error.path === '' ? '/' : error.path, message: schemaMessage(error.message, error.schema) });
   }
-  if (errors.length > 0) return errors;
-  return ruleErrors(value as ManifestPayload);
+  if (seen.has('')) return errors;
+  for (const error of ruleErrors(value)) {
+    if (!seen.has(error.path)) errors.push(error);
+  }
+  return errors;
 }
 
 export const describeFieldErrors = (errors: FieldError[]): string =>

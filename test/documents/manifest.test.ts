@@ -2,7 +2,7 @@ import { createPrivateKey, randomUUID, sign as nodeSign } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { CompactSign, type JWK } from 'jose';
 import { generateSigningKey, publicJwkOf, signatureAlgorithms, type SigningKeyPair } from '../../src/crypto/jwk.js';
-import { signManifest, verifyManifest, type ManifestPayload, type RegisteredManifestKey, type VerifyManifestOptions } from '../../src/documents/manifest.js';
+import { manifestPayloadErrors, signManifest, verifyManifest, type ManifestPayload, type RegisteredManifestKey, type VerifyManifestOptions } from '../../src/documents/manifest.js';
 import { ProblemError } from '../../src/http/problem.js';
 
 const school = 'F0001234';
@@ -285,4 +285,17 @@ t.test('an issuer other than the calling school, checked after the signature', a
   // Forged by another key and with a wrong issuer: the signature is what is reported.
   const forged = await signManifest({ ...other.privateJwk, kid: ed.privateJwk.kid }, transcriptPayload({ iss: 'F0009999' }));
   await rejectsWith(t, verifyManifest(forged, registry.options()), 'signature_invalid');
+});
+
+t.test('every problem in a payload is reported at once, schema rules and the others alike', async (t) => {
+  const base = transcriptPayload();
+  const errors = manifestPayloadErrors({
+    ...base,
+    iss: 'X1',
+    letter_id: randomUUID(),
+    applicant: { ...base.applicant, date_of_birth: '2001-13-01', given_name: ' ' },
+  });
+  t.same(errors.map((error) => error.path).sort(), ['/applicant/date_of_birth', '/applicant/given_name', '/iss', '/letter_id']);
+  t.same(manifestPayloadErrors(base), []);
+  t.same(manifestPayloadErrors(null), [{ path: '/', message: 'Expected object' }]);
 });
