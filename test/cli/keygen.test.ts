@@ -41,6 +41,7 @@ async function pairWorks(privateJwk: JWK, publicJwk: JWK): Promise<boolean> {
 }
 
 // Each run of the CLI compiles the whole program through tap's loader, so the runs are few and each checks much.
+t.setTimeout(300_000);
 
 t.test('a school officer makes an Ed25519 key: private file 0600 (whatever the umask), public JWK printed ready to register', async (t) => {
   const dir = t.testdir({});
