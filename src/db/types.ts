@@ -3,8 +3,10 @@
  * every query is checked against the real columns.
  */
 import type { ApplicantTables } from '../applicants/tables.js';
+import type { DisclosureTables } from '../disclosures/tables.js';
 import type { ProgramTables } from '../programs/tables.js';
+import type { ReleaseTables } from '../releases/tables.js';
 import type { SchoolTables } from '../schools/tables.js';
 import type { WebhookTables } from '../webhooks/tables.js';
 
-export interface DB extends SchoolTables, ApplicantTables, ProgramTables, WebhookTables {}
+export interface DB extends SchoolTables, ApplicantTables, ProgramTables, WebhookTables, ReleaseTables, DisclosureTables {}

@@ -1,0 +1,20 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+export interface ReleasesTable {
+  id: Generated<string>;
+  applicant_id: string;
+  document_id: string;
+  program_id: string;
+  created_at: ColumnType<Date, Date | undefined, never>;
+  created_by: string;
+  withdrawn_at: ColumnType<Date | null, never, Date>;
+  withdrawn_by: ColumnType<string | null, never, string>;
+  /** Kept by the database from documents.updated_at (migration 0005); the application never writes it. */
+  document_updated_at: ColumnType<Date, never, never>;
+}
+
+export interface ReleaseTables {
+  releases: ReleasesTable;
+}
+
+export type ReleaseRow = Selectable<ReleasesTable>;
