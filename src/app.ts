@@ -10,6 +10,7 @@ import type { Config } from './config.js';
 import { serviceJwksRoutes } from './crypto/jwks-routes.js';
 import { loadServiceKey, type ServiceKey } from './crypto/service-key.js';
 import type { Database } from './db/database.js';
+import { disclosureRoutes } from './disclosures/routes.js';
 import { migrationsFolder } from './db/migrator.js';
 import { healthRoutes } from './health/routes.js';
 import { authentication } from './http/authentication.js';
@@ -18,6 +19,7 @@ import './http/fastify-types.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { programRoutes } from './programs/routes.js';
+import { releaseRoutes } from './releases/routes.js';
 import { schoolKeyRoutes } from './schools/key-routes.js';
 import { schoolRoutes } from './schools/routes.js';
 import { packageVersion } from './version.js';
@@ -95,6 +97,8 @@ export async function buildApp({ config, db, logger, verifier, serviceKey }: App
   await app.register(applicantRoutes, { prefix: '/v1' });
   await app.register(programRoutes, { prefix: '/v1' });
   await app.register(serviceJwksRoutes);
+  await app.register(releaseRoutes, { prefix: '/v1' });
+  await app.register(disclosureRoutes, { prefix: '/v1' });
 
   return app;
 }

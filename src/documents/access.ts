@@ -2,6 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import { notFound, problem } from '../http/problem.js';
 import type { Executor, DocumentWithSchool } from './repository.js';
 import { findDocument } from './repository.js';
+import { findReleasedDocument, isActivelyReleased } from '../releases/repository.js';
 
 /**
  * Who may see a document at all: admins, the school that sent it, the applicant it is about, and a
@@ -20,13 +21,20 @@ export async function canSee(db: Executor, caller: Principal, doc: DocumentWithS
   }
 }
 
-/** Programs see nothing until releases exist for them. */
-async function isReleasedTo(_db: Executor, _documentId: string, _programId: string): Promise<boolean> {
-  return false;
+/** A program sees a document while an active release of it to the program exists. */
+async function isReleasedTo(db: Executor, documentId: string, programId: string): Promise<boolean> {
+  return isActivelyReleased(db, documentId, programId);
 }
 
 /** The document if the caller may see it; 404 otherwise, the same answer as for an unknown id. */
 export async function visibleDocument(db: Executor, caller: Principal, id: string): Promise<DocumentWithSchool> {
+  // A program's read is one query that finds the document only through its own release, so an
+  // unknown id and another program's document take the same path and the same time.
+  if (caller.role === 'program') {
+    const released = await findReleasedDocument(db, id, caller.program_id);
+    if (!released) throw notFound('document');
+    return released;
+  }
   const doc = await findDocument(db, id);
   if (!doc || !(await canSee(db, caller, doc))) throw notFound('document');
   return doc;

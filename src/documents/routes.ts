@@ -7,6 +7,7 @@ import { decodeCursor, pageFrom } from '../http/cursor.js';
 import { notFound, problem } from '../http/problem.js';
 import { IdParams, pageOf } from '../http/schemas.js';
 import { letterWaived } from '../letters/repository.js';
+import { recordDisclosure } from '../disclosures/repository.js';
 import { assertMayDownload, visibleDocument } from './access.js';
 import { readSubmissionParts } from './multipart.js';
 import { findSubmittingSchool } from './registry-lookups.js';
@@ -94,6 +95,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const caller = callerOf(request);
       const doc = await visibleDocument(app.db, caller, request.params.id);
       await assertMayDownload(caller, doc, () => letterWaived(app.db, doc.letter_id));
+      await recordDisclosure(app.db, caller, doc, 'content');
       return reply
         .header('content-type', doc.media_type)
         .header('content-length', doc.size)

@@ -16,6 +16,7 @@ import {
   type DocumentWithSchool,
 } from './repository.js';
 import { findApplicantByEcfmgId, findSchoolKey, type SubmittingSchool } from './registry-lookups.js';
+import { moveReleasesToReplacement } from '../releases/repository.js';
 import { canMove } from './status.js';
 import { changeStatus, type Actor } from './transitions.js';
 import type { ReceivedFile } from './upload.js';
@@ -132,6 +133,7 @@ async function store(trx: Transaction<DB>, submission: Submission, manifest: Man
       actor,
       set: { superseded_by: id },
     });
+    await moveReleasesToReplacement(trx, replaced.id, id);
   }
   return id;
 }

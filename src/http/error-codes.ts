@@ -36,6 +36,10 @@ export const errorCodes = {
   webhook_url_invalid: { status: 422, title: 'The webhook URL is not one this service will call' },
   webhook_limit_reached: { status: 422, title: 'The owner already has the most webhook endpoints allowed' },
   webhook_disabled: { status: 409, title: 'The webhook endpoint is disabled; enable it first' },
+  // Releases to programs (src/releases)
+  document_not_releasable: { status: 422, title: 'Only your own verified documents can be released' },
+  program_unknown: { status: 422, title: 'No program has this id' },
+  release_exists: { status: 409, title: 'This document is already released to this program' },
   // The service itself
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'The service cannot answer now' },

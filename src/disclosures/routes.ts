@@ -1,0 +1,42 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { requireRole } from '../http/authentication.js';
+import { decodeCursor, pageFrom } from '../http/cursor.js';
+import { notFound } from '../http/problem.js';
+import { IdParams, pageOf } from '../http/schemas.js';
+import { listDisclosures, type DisclosureListRow } from './repository.js';
+import { DisclosureListQuery, DisclosureSchema } from './schemas.js';
+
+const disclosureView = (row: DisclosureListRow) => ({
+  id: row.id,
+  document_id: row.document_id,
+  document_type: row.document_type,
+  program: { id: row.program_id, acgme_id: row.program_acgme_id, name: row.program_name },
+  kind: row.kind,
+  created_at: row.created_at.toISOString(),
+});
+
+export const disclosureRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/applicants/:id/disclosures',
+    {
+      schema: {
+        tags: ['releases'],
+        summary: 'Which program saw which of your documents, and when (admin, that applicant)',
+        description: 'Every content download and receipt fetch by a program, oldest first, including those made before a release was withdrawn.',
+        params: IdParams,
+        querystring: DisclosureListQuery,
+        response: { 200: pageOf(DisclosureSchema) },
+      },
+    },
+    async (request) => {
+      const caller = requireRole(request, 'admin', 'applicant');
+      const applicantId = request.params.id;
+      if (caller.role === 'applicant' && caller.applicant_id !== applicantId) throw notFound('applicant');
+      const exists = await app.db.selectFrom('applicants').select('id').where('id', '=', applicantId).executeTakeFirst();
+      if (!exists) throw notFound('applicant');
+      const { limit, cursor } = request.query;
+      const rows = await listDisclosures(app.db, applicantId, limit, cursor === undefined ? undefined : decodeCursor(cursor));
+      return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), disclosureView);
+    },
+  );
+};

@@ -1,0 +1,18 @@
+import { Type } from '@sinclair/typebox';
+import { documentTypes } from '../documents/tables.js';
+import { PageQuery, StringEnum, Timestamp, Uuid } from '../http/schemas.js';
+import { disclosureKinds } from './tables.js';
+
+export const DisclosureSchema = Type.Object(
+  {
+    id: Uuid,
+    document_id: Uuid,
+    document_type: StringEnum(documentTypes),
+    program: Type.Object({ id: Uuid, acgme_id: Type.String(), name: Type.String() }),
+    kind: StringEnum(disclosureKinds, { description: 'content: the program downloaded the document; receipt: it fetched a signed receipt' }),
+    created_at: Timestamp,
+  },
+  { title: 'Disclosure' },
+);
+
+export const DisclosureListQuery = Type.Object({ ...PageQuery }, { additionalProperties: false });

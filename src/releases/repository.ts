@@ -1,0 +1,188 @@
+import type { Transaction } from 'kysely';
+import type { DB } from '../db/types.js';
+import type { DocumentWithSchool, Executor } from '../documents/repository.js';
+import type { DocumentStatus, DocumentType } from '../documents/tables.js';
+import type { Cursor } from '../http/cursor.js';
+import type { ReleaseRow } from './tables.js';
+
+const releaseColumns = [
+  'releases.id',
+  'releases.applicant_id',
+  'releases.document_id',
+  'releases.program_id',
+  'releases.created_at',
+  'releases.created_by',
+  'releases.withdrawn_at',
+  'releases.withdrawn_by',
+  'releases.document_updated_at',
+] as const;
+
+/** The document facts a release decision needs, read under a share lock (see lockReleasable). */
+export interface ReleasableDocument {
+  id: string;
+  applicant_id: string | null;
+  school_id: string;
+  status: DocumentStatus;
+}
+
+/**
+ * The document, locked against a concurrent supersede or revoke until the release commits: a
+ * replacement that moves releases waits for this one, or this one sees the document superseded.
+ */
+export async function lockReleasable(trx: Transaction<DB>, documentId: string): Promise<ReleasableDocument | undefined> {
+  return trx.selectFrom('documents').select(['id', 'applicant_id', 'school_id', 'status']).where('id', '=', documentId).forShare().executeTakeFirst();
+}
+
+/** The new release, or undefined when the document is already actively released to that program. */
+export async function insertRelease(
+  trx: Executor,
+  values: { applicant_id: string; document_id: string; program_id: string; created_by: string },
+): Promise<ReleaseRow | undefined> {
+  return trx
+    .insertInto('releases')
+    .values(values)
+    .onConflict((oc) => oc.columns(['document_id', 'program_id']).where('withdrawn_at', 'is', null).doNothing())
+    .returning(releaseColumns)
+    .executeTakeFirst();
+}
+
+/** A release with its document's school (a webhook's audience), locked for withdrawal. */
+export async function lockRelease(trx: Transaction<DB>, id: string): Promise<(ReleaseRow & { school_id: string }) | undefined> {
+  return trx
+    .selectFrom('releases')
+    .innerJoin('documents', 'documents.id', 'releases.document_id')
+    .select(releaseColumns)
+    .select('documents.school_id')
+    .where('releases.id', '=', id)
+    .forUpdate('releases')
+    .executeTakeFirst();
+}
+
+export async function markWithdrawn(trx: Executor, id: string, by: string): Promise<ReleaseRow> {
+  return trx
+    .updateTable('releases')
+    .set({ withdrawn_at: new Date(), withdrawn_by: by })
+    .where('id', '=', id)
+    .returning(releaseColumns)
+    .executeTakeFirstOrThrow();
+}
+
+/**
+ * A replacement takes over its predecessor's active releases, in the supersede's transaction: every
+ * program the old document was released to now sees the new one (and no longer the old one).
+ */
+export async function moveReleasesToReplacement(trx: Executor, fromDocumentId: string, toDocumentId: string): Promise<string[]> {
+  const moved = await trx
+    .updateTable('releases')
+    .set({ document_id: toDocumentId })
+    .where('document_id', '=', fromDocumentId)
+    .where('withdrawn_at', 'is', null)
+    .returning('program_id')
+    .execute();
+  return moved.map((row) => row.program_id);
+}
+
+/** The programs a document is released to now: the audience of its webhook events. */
+export async function programsReleasedTo(db: Executor, documentId: string): Promise<string[]> {
+  const rows = await db.selectFrom('releases').select('program_id').where('document_id', '=', documentId).where('withdrawn_at', 'is', null).execute();
+  return rows.map((row) => row.program_id);
+}
+
+/** One indexed lookup (releases_active_once): is this document released to this program right now? */
+export async function isActivelyReleased(db: Executor, documentId: string, programId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('releases')
+    .select('id')
+    .where('document_id', '=', documentId)
+    .where('program_id', '=', programId)
+    .where('withdrawn_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function listApplicantReleases(
+  db: Executor,
+  applicantId: string,
+  filters: { active?: boolean },
+  limit: number,
+  after?: Cursor,
+): Promise<ReleaseRow[]> {
+  let query = db.selectFrom('releases').select(releaseColumns).where('releases.applicant_id', '=', applicantId);
+  if (filters.active === true) query = query.where('releases.withdrawn_at', 'is', null);
+  if (filters.active === false) query = query.where('releases.withdrawn_at', 'is not', null);
+  if (after !== undefined) {
+    query = query.where((eb) => eb(eb.refTuple('releases.created_at', 'releases.id'), '>', eb.tuple(after.at, after.id)));
+  }
+  return query.orderBy('releases.created_at').orderBy('releases.id').limit(limit + 1).execute();
+}
+
+// Documents as a program sees them: only through an active release of its own.
+
+function releasedDocuments(db: Executor, programId: string) {
+  return db
+    .selectFrom('releases')
+    .innerJoin('documents', 'documents.id', 'releases.document_id')
+    .innerJoin('schools', 'schools.id', 'documents.school_id')
+    .selectAll('documents')
+    .select(['schools.wdoms_id as school_wdoms_id', 'schools.name as school_name', 'releases.document_updated_at as listed_at'])
+    .where('releases.program_id', '=', programId)
+    .where('releases.withdrawn_at', 'is', null);
+}
+
+type ReleasedRow = Awaited<ReturnType<ReturnType<typeof releasedDocuments>['execute']>>[number];
+
+export type ReleasedDocument = DocumentWithSchool & { listed_at: Date };
+
+function toDocument({ school_wdoms_id, school_name, ...row }: ReleasedRow): ReleasedDocument {
+  return { ...row, school: { id: row.school_id, wdoms_id: school_wdoms_id, name: school_name } };
+}
+
+/**
+ * The document if it is released to the program now, else undefined: one query whether the id is
+ * unknown, another program's, or withdrawn, so neither the answer nor its timing tells them apart.
+ */
+export async function findReleasedDocument(db: Executor, documentId: string, programId: string): Promise<ReleasedDocument | undefined> {
+  const row = await releasedDocuments(db, programId).where('releases.document_id', '=', documentId).executeTakeFirst();
+  return row && toDocument(row);
+}
+
+export interface ProgramDocumentFilters {
+  applicant_id?: string;
+  ecfmg_id?: string;
+  type?: DocumentType;
+  status?: DocumentStatus;
+  updated_since?: Date;
+}
+
+/**
+ * One page of the documents released to a program, ordered by the documents' (updated_at, id) as
+ * copied into releases, so the walk is a range of releases_program_list, or of
+ * releases_program_applicant when narrowed to one applicant (ecfmg_id is turned into that applicant
+ * by the unique ECFMG ID index). `updated_since` also matches documents released since then, so a
+ * program syncing by time sees a newly released document even when the document itself is older.
+ */
+export async function listProgramDocuments(
+  db: Executor,
+  programId: string,
+  filters: ProgramDocumentFilters,
+  limit: number,
+  after?: Cursor,
+): Promise<ReleasedDocument[]> {
+  let query = releasedDocuments(db, programId);
+  if (filters.applicant_id !== undefined) query = query.where('releases.applicant_id', '=', filters.applicant_id);
+  if (filters.ecfmg_id !== undefined) {
+    const ecfmgId = filters.ecfmg_id;
+    query = query.where('releases.applicant_id', '=', (eb) => eb.selectFrom('applicants').select('applicants.id').where('applicants.ecfmg_id', '=', ecfmgId));
+  }
+  if (filters.type !== undefined) query = query.where('documents.type', '=', filters.type);
+  if (filters.status !== undefined) query = query.where('documents.status', '=', filters.status);
+  if (filters.updated_since !== undefined) {
+    const since = filters.updated_since;
+    query = query.where((eb) => eb.or([eb('releases.document_updated_at', '>=', since), eb('releases.created_at', '>=', since)]));
+  }
+  if (after !== undefined) {
+    query = query.where((eb) => eb(eb.refTuple('releases.document_updated_at', 'releases.document_id'), '>', eb.tuple(after.at, after.id)));
+  }
+  const rows = await query.orderBy('releases.document_updated_at').orderBy('releases.document_id').limit(limit + 1).execute();
+  return rows.map(toDocument);
+}

@@ -1,0 +1,13 @@
+import type { ReleaseRow } from './tables.js';
+
+export function releaseView(row: ReleaseRow) {
+  return {
+    id: row.id,
+    applicant_id: row.applicant_id,
+    document_id: row.document_id,
+    program_id: row.program_id,
+    status: row.withdrawn_at === null ? ('active' as const) : ('withdrawn' as const),
+    created_at: row.created_at.toISOString(),
+    withdrawn_at: row.withdrawn_at === null ? null : row.withdrawn_at.toISOString(),
+  };
+}
