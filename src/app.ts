@@ -19,10 +19,12 @@ import './http/fastify-types.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { programRoutes } from './programs/routes.js';
+import { receiptRoutes } from './receipts/routes.js';
 import { releaseRoutes } from './releases/routes.js';
 import { schoolKeyRoutes } from './schools/key-routes.js';
 import { schoolRoutes } from './schools/routes.js';
 import { packageVersion } from './version.js';
+import { verificationRoutes } from './verification/routes.js';
 import { webhookRoutes } from './webhooks/routes.js';
 
 export interface AppDependencies {
@@ -99,6 +101,8 @@ export async function buildApp({ config, db, logger, verifier, serviceKey }: App
   await app.register(serviceJwksRoutes);
   await app.register(releaseRoutes, { prefix: '/v1' });
   await app.register(disclosureRoutes, { prefix: '/v1' });
+  await app.register(receiptRoutes, { prefix: '/v1' });
+  await app.register(verificationRoutes, { prefix: '/v1' });
 
   return app;
 }

@@ -45,6 +45,8 @@ export interface Config {
     allowPrivateNetworks: boolean;
   };
   metricsToken: string | undefined;
+  /** POST /v1/verify requests allowed per client address per minute. */
+  verifyRateLimit: number;
   trustProxy: boolean;
   shutdownGraceMs: number;
 }
@@ -169,6 +171,7 @@ export function loadConfig(env: Env = process.env): Config {
       allowPrivateNetworks: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     },
     metricsToken: read(env, 'METRICS_TOKEN'),
+    verifyRateLimit: integer(env, 'VERIFY_RATE_LIMIT', 30, 1, 1_000_000),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
   };

@@ -1,0 +1,41 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { recordDisclosure } from '../disclosures/repository.js';
+import { visibleDocument } from '../documents/access.js';
+import { callerOf } from '../http/authentication.js';
+import { IdParams } from '../http/schemas.js';
+import { receiptPayloadOf } from './payload.js';
+import { signReceipt } from './receipt.js';
+
+export const ReceiptResponse = Type.Object(
+  {
+    receipt: Type.String({
+      description:
+        "A compact JWS (typ emswp-receipt+jwt) signed with the service's key from /.well-known/jwks.json; check it offline with `emswp verify-receipt`.",
+    }),
+  },
+  { title: 'Receipt' },
+);
+
+export const receiptRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/documents/:id/receipt',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: "A signed receipt of the document's current record (as GET /v1/documents/{id})",
+        description:
+          "Signed now with the service key: the document's metadata and status, the SHA-256 of its bytes and of the school's manifest. It holds no content, so a program gets it even while an MSPE's content is embargoed. A program's fetch is recorded in the applicant's disclosures.",
+        params: IdParams,
+        response: { 200: ReceiptResponse },
+      },
+    },
+    async (request, reply) => {
+      const caller = callerOf(request);
+      const doc = await visibleDocument(app.db, caller, request.params.id);
+      const receipt = await signReceipt(app.serviceKey, receiptPayloadOf(doc, app.config.service.issuer));
+      await recordDisclosure(app.db, caller, doc, 'receipt');
+      return reply.header('cache-control', 'private, no-store').send({ receipt });
+    },
+  );
+};

@@ -1,0 +1,17 @@
+import type { Executor } from '../documents/repository.js';
+
+/** Enough for any real case (the same PDF sent by a school, then replaced); bounds the answer for hostile ones. */
+const maxMatches = 20;
+
+/** Documents with exactly these bytes, by the documents_by_sha256 index; only non-personal columns are read. */
+export async function findBySha256(db: Executor, sha256: string) {
+  return db
+    .selectFrom('documents')
+    .innerJoin('schools', 'schools.id', 'documents.school_id')
+    .select(['documents.type', 'documents.status', 'documents.signed_at', 'schools.wdoms_id', 'schools.name'])
+    .where('documents.sha256', '=', sha256)
+    .orderBy('documents.signed_at')
+    .orderBy('documents.id')
+    .limit(maxMatches)
+    .execute();
+}
