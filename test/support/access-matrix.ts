@@ -27,7 +27,8 @@ export interface AccessWorld extends TestApp {
   digits(n: number): string;
 }
 
-export type AccessRequest = Omit<InjectOptions, 'headers'> & { method: NonNullable<InjectOptions['method']>; url: string };
+/** A case's request; its headers (a multipart content type, say) are sent with the caller's Authorization. */
+export type AccessRequest = Omit<InjectOptions, 'headers'> & { method: NonNullable<InjectOptions['method']>; url: string; headers?: Record<string, string> };
 
 export interface AccessCase {
   /** As in openapi.yaml: `METHOD /path/{param}`. */
@@ -101,7 +102,7 @@ export async function checkAccessMatrix(t: Test, world: AccessWorld, matrix: Acc
       for (const caller of callers) {
         const expected = accessCase.expect[caller];
         const request = await accessCase.request(world, caller);
-        const response = await world.app.inject({ ...request, headers: { ...world.headers[caller] } } as InjectOptions);
+        const response = await world.app.inject({ ...request, headers: { ...request.headers, ...world.headers[caller] } } as InjectOptions);
         t.equal(response.statusCode, expected, `${caller} gets ${expected}`, { body: response.body });
         const code = refusalCodes[expected];
         if (code !== undefined && response.statusCode === expected) {
