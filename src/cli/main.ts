@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { packageVersion } from '../version.js';
+import { keygenCommand } from './keygen.js';
 import { migrateCommand } from './migrate.js';
 import { openapiCommand } from './openapi.js';
+import { signCommand } from './sign.js';
 import { tokenCommand } from './token.js';
+import { verifyReceiptCommand } from './verify-receipt.js';
 import { workerCommand } from './worker.js';
 
 const program = new Command()
@@ -16,5 +19,8 @@ program.addCommand(migrateCommand());
 program.addCommand(tokenCommand());
 program.addCommand(openapiCommand());
 program.addCommand(workerCommand());
+program.addCommand(keygenCommand());
+program.addCommand(signCommand());
+program.addCommand(verifyReceiptCommand());
 
 await program.parseAsync();

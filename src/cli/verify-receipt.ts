@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import type { JSONWebKeySet } from 'jose';
+import { ReceiptVerificationError, verifyReceipt, type ReceiptVerification } from '../receipts/receipt.js';
+import { fail } from './fail.js';
+
+interface VerifyReceiptOptions {
+  jwks: string;
+  file?: string;
+  issuer?: string;
+}
+
+const jwksMaxBytes = 1024 * 1024;
+/** Exit code when the receipt could not be checked at all (unreadable file, JWKS unreachable), as opposed to 1: checked and not valid. */
+const couldNotCheck = 2;
+
+/** Control characters out of everything printed: receipt fields must not drive the terminal. */
+const printable = (value: unknown): string => String(value).replace(/[\p{Cc}\p{Cs}]/gu, '?');
+
+/** The receipt file holds the bare JWS, or the `{"receipt": "..."}` body the API returns. */
+export function receiptFromText(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed.startsWith('{')) return trimmed;
+  let body: unknown;
+  try {
+    body = JSON.parse(trimmed);
+  } catch {
+    fail('the receipt file is neither a compact JWS nor JSON');
+  }
+  const receipt = (body as { receipt?: unknown }).receipt;
+  if (typeof receipt !== 'string') fail('the receipt file is JSON without a "receipt" string');
+  return receipt.trim();
+}
+
+async function loadJwks(source: string): Promise<JSONWebKeySet> {
+  let text: string;
+  if (/^https?:\/\//i.test(source)) {
+    let response: Response;
+    try {
+      response = await fetch(source, { signal: AbortSignal.timeout(10_000), headers: { accept: 'application/json' } });
+    } catch (error) {
+      fail(`cannot fetch the JWKS from ${source}: ${(error as Error).message}`, couldNotCheck);
+    }
+    if (!response.ok) fail(`cannot fetch the JWKS from ${source}: HTTP ${response.status}`, couldNotCheck);
+    text = await response.text();
+  } else {
+    try {
+      text = await readFile(source, 'utf8');
+    } catch (error) {
+      fail(`cannot read the JWKS file ${source}: ${(error as Error).message}`, couldNotCheck);
+    }
+  }
+  if (text.length > jwksMaxBytes) fail(`the JWKS at ${source} is larger than ${jwksMaxBytes} bytes`);
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(text);
+  } catch {
+    fail(`the JWKS at ${source} is not JSON`);
+  }
+  if (typeof jwks !== 'object' || jwks === null || !Array.isArray((jwks as { keys?: unknown }).keys)) {
+    fail(`the JWKS at ${source} has no "keys" array`);
+  }
+  return jwks as JSONWebKeySet;
+}
+
+function summary(result: ReceiptVerification, filePath: string | undefined): string {
+  const { document } = result.payload;
+  const rows: Array<[string, string]> = [
+    ['Document', `${document.id} (${document.type})`],
+    ['Status', document.status_reason === null ? document.status : `${document.status} (${document.status_reason})`],
+    ['School', `${document.school.name} (${document.school.wdoms_id})`],
+    ['Applicant', `ECFMG ID ${document.ecfmg_id}`],
+    ['Signed at', `${document.signed_at} with the school's key ${document.key_id}`],
+    ['Receipt time', `${result.issuedAt.toISOString()} by ${result.payload.iss} (key ${result.header.kid})`],
+    ['SHA-256', `${document.sha256} (${document.size} bytes)`],
+  ];
+  if (result.file && filePath !== undefined) rows.push(['File', `${filePath} matches`]);
+  const width = Math.max(...rows.map(([label]) => label.length));
+  const lines = ['Receipt valid.', '', ...rows.map(([label, value]) => `${label.padEnd(width)}  ${printable(value)}`), ''];
+  lines.push('This proves:', ...result.proven.map((line) => `  - ${printable(line)}`), '');
+  lines.push('This does not prove:', ...result.notProven.map((line) => `  - ${printable(line)}`));
+  return `${lines.join('\n')}\n`;
+}
+
+export function verifyReceiptCommand(): Command {
+  return new Command('verify-receipt')
+    .description("check a document receipt offline with the service's JWKS, and optionally that a PDF is the document")
+    .argument('<receipt>', 'file holding the receipt: the compact JWS, or the {"receipt": "..."} JSON the API returns')
+    .requiredOption('--jwks <file-or-url>', "the service's public keys: a JWKS file, or its http(s) URL (/.well-known/jwks.json)")
+    .option('--file <pdf>', 'the document you hold, checked against the receipt (SHA-256 and size)')
+    .option('--issuer <iss>', 'the issuer (iss) the receipt must name')
+    .action(async (receiptPath: string, options: VerifyReceiptOptions) => {
+      let text: string;
+      try {
+        text = await readFile(receiptPath, 'utf8');
+      } catch (error) {
+        fail(`cannot read the receipt ${receiptPath}: ${(error as Error).message}`, couldNotCheck);
+      }
+      const receipt = receiptFromText(text);
+      const jwks = await loadJwks(options.jwks);
+      try {
+        const result = await verifyReceipt(receipt, jwks, {
+          ...(options.file === undefined ? {} : { file: options.file }),
+          ...(options.issuer === undefined ? {} : { expectedIssuer: options.issuer }),
+        });
+        process.stdout.write(summary(result, options.file));
+      } catch (error) {
+        if (error instanceof ReceiptVerificationError) fail(`receipt not valid: ${printable(error.message)}`);
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') fail(`cannot read ${options.file}: ${(error as Error).message}`, couldNotCheck);
+        throw error;
+      }
+    });
+}
