@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
@@ -55,12 +56,15 @@ export interface ReceiptSigningKey {
   privateJwk: JWK;
   kid: string;
   alg: SignatureAlgorithm;
+  /** The private key already imported (the service key has one), so signing skips the JWK import. */
+  privateKey?: KeyObject | CryptoKey;
 }
 
 const importedKeys = new WeakMap<JWK, Promise<CryptoKey | Uint8Array>>();
 
 /** Imports the service key once per JWK object: receipts are signed on a request path. */
-function signingKeyOf({ privateJwk, alg }: ReceiptSigningKey): Promise<CryptoKey | Uint8Array> {
+function signingKeyOf({ privateJwk, alg, privateKey }: ReceiptSigningKey): Promise<KeyObject | CryptoKey | Uint8Array> {
+  if (privateKey !== undefined) return Promise.resolve(privateKey);
   let key = importedKeys.get(privateJwk);
   if (key === undefined) {
     key = importJWK(privateJwk, alg);

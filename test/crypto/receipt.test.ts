@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createPrivateKey, randomBytes, randomUUID, type JsonWebKey } from 'node:crypto';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import t, { type Test } from 'tap';
@@ -208,3 +208,9 @@ t.test('signReceipt refuses a payload that is not a receipt, since that is a bug
   await t.rejects(signReceipt(serviceKey(service), { ...base, document: { ...base.document, sha256: 'ABC' } }), /\/document\/sha256/);
 });
 
+
+t.test('an already imported private key (as the service key carries) signs the same receipt', async (t) => {
+  const privateKey = createPrivateKey({ key: service.privateJwk as JsonWebKey, format: 'jwk' });
+  const receipt = await signReceipt({ ...serviceKey(service), privateKey }, receiptPayload());
+  t.equal((await verifyReceipt(receipt, jwks)).header.kid, service.publicJwk.kid);
+});
