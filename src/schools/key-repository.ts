@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { KeyCursor } from './key-cursor.js';
 import type { Executor } from './repository.js';
-import type { SchoolKeyRow, SchoolKeysTable } from './tables.js';
+import type { SchoolKeyRow, SchoolKeysTable, StoredJwk } from './tables.js';
 
 /** The new key, or undefined when its kid or its thumbprint is taken (the transaction stays usable). */
 export async function insertSchoolKey(db: Executor, values: Insertable<SchoolKeysTable>): Promise<SchoolKeyRow | undefined> {
@@ -40,16 +40,21 @@ export async function listSchoolKeys(db: Executor, schoolId: string, options: { 
   return query.execute();
 }
 
-/** The keys a verifier should trust for this school now. */
-export async function activeSchoolKeys(db: Executor, schoolId: string): Promise<Pick<SchoolKeyRow, 'jwk'>[]> {
-  return db
-    .selectFrom('school_keys')
-    .select('jwk')
-    .where('school_id', '=', schoolId)
-    .where('status', '=', 'active')
-    .orderBy('created_at')
-    .orderBy('kid')
+/**
+ * The keys a verifier should trust for this school now, or undefined when there is no such school:
+ * one round trip for the public JWKS, however often it is fetched.
+ */
+export async function activeSchoolKeys(db: Executor, schoolId: string): Promise<StoredJwk[] | undefined> {
+  const rows = await db
+    .selectFrom('schools')
+    .leftJoin('school_keys', (join) => join.onRef('school_keys.school_id', '=', 'schools.id').on('school_keys.status', '=', 'active'))
+    .select('school_keys.jwk')
+    .where('schools.id', '=', schoolId)
+    .orderBy('school_keys.created_at')
+    .orderBy('school_keys.kid')
     .execute();
+  if (rows.length === 0) return undefined;
+  return rows.flatMap((row) => (row.jwk === null ? [] : [row.jwk]));
 }
 
 export interface Revocation {

@@ -8,7 +8,6 @@ import { activeSchoolKeys, listSchoolKeys } from './key-repository.js';
 import { registerSchoolKey, revokeSchoolKey } from './keys.js';
 import { revokeSignedWithCompromisedKey } from '../documents/cascades.js';
 import { actorOf } from '../documents/transitions.js';
-import { findSchool } from './repository.js';
 import { Jwks, KeyParams, ListQuery, RegisterKeyBody, RevokeKeyBody, SchoolKey } from './schemas.js';
 import { schoolVisibleTo } from './service.js';
 import { schoolKeyView } from './views.js';
@@ -110,11 +109,10 @@ export const schoolKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const school = await findSchool(app.db, request.params.id);
-      if (!school) throw notFound('school');
-      const keys = await activeSchoolKeys(app.db, school.id);
+      const keys = await activeSchoolKeys(app.db, request.params.id);
+      if (!keys) throw notFound('school');
       reply.header('cache-control', `public, max-age=${jwksMaxAgeSeconds}`);
-      return { keys: keys.map((row) => row.jwk) };
+      return { keys };
     },
   );
 };
