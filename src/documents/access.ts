@@ -17,13 +17,8 @@ export async function canSee(db: Executor, caller: Principal, doc: DocumentWithS
     case 'applicant':
       return doc.applicant_id === caller.applicant_id;
     case 'program':
-      return isReleasedTo(db, doc.id, caller.program_id);
+      return isActivelyReleased(db, doc.id, caller.program_id);
   }
-}
-
-/** A program sees a document while an active release of it to the program exists. */
-async function isReleasedTo(db: Executor, documentId: string, programId: string): Promise<boolean> {
-  return isActivelyReleased(db, documentId, programId);
 }
 
 /** The document if the caller may see it; 404 otherwise, the same answer as for an unknown id. */

@@ -13,7 +13,7 @@ import { changeStatus, type Actor } from './transitions.js';
 export async function revokeSignedWithCompromisedKey(trx: Transaction<DB>, kid: string, compromisedAt: Date, actor: Actor): Promise<number> {
   const affected = await trx
     .selectFrom('documents')
-    .select(['id', 'status'])
+    .select(['id', 'status', 'school_id', 'type'])
     .where('key_id', '=', kid)
     .where('signed_at', '>=', compromisedAt)
     .forUpdate()

@@ -11,14 +11,13 @@ import {
   findDocument,
   insertChunksFromFile,
   insertDocument,
-  insertEvent,
   lockDocument,
   type DocumentWithSchool,
 } from './repository.js';
 import { findApplicantByEcfmgId, findSchoolKey, type SubmittingSchool } from './registry-lookups.js';
 import { moveReleasesToReplacement } from '../releases/repository.js';
 import { canMove } from './status.js';
-import { changeStatus, type Actor } from './transitions.js';
+import { changeStatus, recordStatus, type Actor } from './transitions.js';
 import type { ReceivedFile } from './upload.js';
 
 export interface Submission {
@@ -123,7 +122,7 @@ async function store(trx: Transaction<DB>, submission: Submission, manifest: Man
     updated_at: now,
   });
   await insertChunksFromFile(trx, id, file.path);
-  await insertEvent(trx, { documentId: id, from: null, to: status, reason: 'submitted', actor: actor.sub, actorRole: actor.role });
+  await recordStatus(trx, { id, school_id: school.id, type: manifest.document.type }, null, { to: status, reason: 'submitted', actor });
   if (letter) await markReceived(trx, letter, id);
   if (replaced) {
     await changeStatus(trx, replaced, {

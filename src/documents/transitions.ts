@@ -1,4 +1,6 @@
 import type { Principal } from '../auth/principal.js';
+import { programsReleasedTo } from '../releases/repository.js';
+import { enqueueEvent } from '../webhooks/outbox.js';
 import { insertEvent, updateDocument, type Executor } from './repository.js';
 import { assertCanMove } from './status.js';
 import type { DocumentRow, DocumentStatus, DocumentsTable } from './tables.js';
@@ -9,6 +11,8 @@ export interface Actor {
 }
 
 export const actorOf = (caller: Principal): Actor => ({ sub: caller.sub, role: caller.role });
+
+type Subject = Pick<DocumentRow, 'id' | 'status' | 'school_id' | 'type'>;
 
 export interface Change {
   to: DocumentStatus;
@@ -21,18 +25,27 @@ export interface Change {
 }
 
 /**
- * The one way a document's status changes: checked against the state machine, written with its
- * history event in the caller's transaction.
+ * Keeps a status in the document's history and tells the webhook outbox, in the caller's
+ * transaction: the school that sent it and the programs it is released to right now hear of it.
  */
-export async function changeStatus(trx: Executor, doc: Pick<DocumentRow, 'id' | 'status'>, change: Change): Promise<void> {
+export async function recordStatus(trx: Executor, doc: Omit<Subject, 'status'>, from: DocumentStatus | null, change: Omit<Change, 'statusReason'>): Promise<void> {
+  await insertEvent(trx, { documentId: doc.id, from, to: change.to, reason: change.reason, actor: change.actor.sub, actorRole: change.actor.role });
+  await enqueueEvent(trx, {
+    type: `document.${change.to}`,
+    data: {
+      document_id: doc.id,
+      type: doc.type,
+      status: change.to,
+      previous_status: from,
+      ...(change.set?.superseded_by ? { superseded_by: change.set.superseded_by } : {}),
+    },
+    audience: { school_id: doc.school_id, program_ids: await programsReleasedTo(trx, doc.id) },
+  });
+}
+
+/** The one way a document's status changes: checked against the state machine, then recorded. */
+export async function changeStatus(trx: Executor, doc: Subject, change: Change): Promise<void> {
   assertCanMove(doc.status, change.to);
   await updateDocument(trx, doc.id, { status: change.to, status_reason: change.statusReason, ...change.set });
-  await insertEvent(trx, {
-    documentId: doc.id,
-    from: doc.status,
-    to: change.to,
-    reason: change.reason,
-    actor: change.actor.sub,
-    actorRole: change.actor.role,
-  });
+  await recordStatus(trx, doc, doc.status, change);
 }
