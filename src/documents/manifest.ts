@@ -1,4 +1,5 @@
-import { CompactSign, compactVerify, errors as joseErrors, importJWK, type JWK } from 'jose';
+import { CompactSign, compactVerify, errors as joseErrors, importJWK, type CryptoKey, type JWK } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { isPlainObject, JwsFormatError, parseCompactJws } from '../crypto/compact-jws.js';
 import { algorithmFitsKey, isSignatureAlgorithm, jwkThumbprint, publicJwkOf, signatureAlgorithms, type SignatureAlgorithm } from '../crypto/jwk.js';
 import { problem } from '../http/problem.js';
@@ -73,14 +74,31 @@ function checkHeader(header: Record<string, unknown>): ManifestHeader {
   return { alg, kid, typ };
 }
 
+/**
+ * Imported public keys by their exact material and alg: importing an EC or RSA key costs about as
+ * much as the verification itself, and a school signs many manifests with one key. Bounded, so
+ * many distinct keys only evict.
+ */
+const verificationKeys = new LRUCache<string, Promise<CryptoKey | Uint8Array>>({ max: 1024 });
+
+function verificationKeyOf(publicJwk: JWK, alg: SignatureAlgorithm): Promise<CryptoKey | Uint8Array> {
+  const cacheKey = `${alg} ${JSON.stringify(publicJwk)}`;
+  let key = verificationKeys.get(cacheKey);
+  if (key === undefined) {
+    key = importJWK({ ...publicJwk, alg }, alg);
+    verificationKeys.set(cacheKey, key);
+    key.catch(() => verificationKeys.delete(cacheKey));
+  }
+  return key;
+}
+
 async function checkSignature(compact: string, header: ManifestHeader, key: RegisteredManifestKey): Promise<void> {
   const publicJwk = publicJwkOf(key.jwk);
   if (header.alg !== key.alg || !algorithmFitsKey(header.alg, publicJwk)) {
     throw problem('signature_invalid', `The manifest is signed with ${header.alg}, but key ${header.kid} is registered for ${key.alg}.`);
   }
   try {
-    const verificationKey = await importJWK({ ...publicJwk, alg: header.alg }, header.alg);
-    await compactVerify(compact, verificationKey, { algorithms: [header.alg] });
+    await compactVerify(compact, await verificationKeyOf(publicJwk, header.alg), { algorithms: [header.alg] });
   } catch (error) {
     if (error instanceof joseErrors.JWSSignatureVerificationFailed) {
       throw problem('signature_invalid', `The manifest signature does not verify with key ${header.kid}.`);
