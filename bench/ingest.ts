@@ -1,0 +1,93 @@
+/**
+ * Ingest throughput: 1 MiB signed PDFs through POST /v1/documents (multipart, manifest verified,
+ * bytes hashed, spooled, stored in chunks with the document row and its event, one transaction
+ * each) against the plain baseline of the same database: `INSERT INTO <scratch bytea table>` of the
+ * same 1 MiB buffers with pg, at the same concurrency. Target: ingest reaches at least 50% of the
+ * baseline's bytes per second.
+ *
+ *   npm run bench:ingest       (BENCH_CONCURRENCY, default 4; BENCH_SECONDS per phase, default 15)
+ */
+import { Agent } from 'node:http';
+import pg from 'pg';
+import { factsOf, manifestFor, pdfOfSize, registerApplicant, registerSchool } from './support/actors.js';
+import { formatMiB, MiB, runBench } from './support/harness.js';
+import { postSubmission, runPhase, type PhaseResult } from './support/load.js';
+
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const seconds = Number(process.env.BENCH_SECONDS ?? 15);
+const fileBytes = MiB;
+const distinctFiles = 32;
+const target = 0.5;
+
+const show = (result: PhaseResult) =>
+  `${result.name.padEnd(22)} ${String(result.operations).padStart(5)} x 1 MiB in ${result.seconds.toFixed(1)} s = ${formatMiB(result.bytesPerSecond)}/s (${(result.operations / result.seconds).toFixed(1)}/s)`;
+
+await runBench('ingest: 1 MiB signed PDFs vs a plain pg bytea insert', async (server) => {
+  const school = await registerSchool(server);
+  const applicant = await registerApplicant(server);
+  const files = Array.from({ length: distinctFiles }, () => pdfOfSize(fileBytes));
+  const facts = files.map(factsOf);
+
+  const pool = new pg.Pool({ connectionString: server.databaseUrl, max: concurrency });
+  await pool.query('create table bench_plain_bytes (id bigserial primary key, bytes bytea not null)');
+  // Stored as document_chunks stores its bytes: PDFs are already compressed, so no compression attempt.
+  await pool.query('alter table bench_plain_bytes alter column bytes set storage external');
+
+  let next = 0;
+  const plain = async () => {
+    const file = files[next++ % distinctFiles] as Buffer;
+    await pool.query('insert into bench_plain_bytes (bytes) values ($1)', [file]);
+    return file.length;
+  };
+
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  const failures: string[] = [];
+  const ingest = async () => {
+    const index = next++ % distinctFiles;
+    const file = files[index] as Buffer;
+    const manifest = await manifestFor(school, applicant, facts[index] as { sha256: string; size: number });
+    const answer = await postSubmission(agent, server.url, school.token, manifest, file);
+    if (answer.status !== 201 || !answer.body.includes('"status":"verified"')) {
+      failures.push(`${answer.status} ${answer.body.slice(0, 300)}`);
+      return 0;
+    }
+    return file.length;
+  };
+
+  try {
+    console.log(`concurrency ${concurrency}, ${seconds} s per phase, ${distinctFiles} distinct 1 MiB PDFs, each submission with its own manifest (jti)`);
+    await runPhase('warm-up plain', 3, concurrency, plain);
+    await runPhase('warm-up ingest', 3, concurrency, ingest);
+    // Alternating phases, so drift on a shared machine (checkpoints, other load) hits both sides alike.
+    const results: PhaseResult[] = [];
+    for (const round of [1, 2]) {
+      for (const [name, operation] of [
+        ['plain pg insert', plain],
+        ['POST /v1/documents', ingest],
+      ] as const) {
+        const result = await runPhase(`${name} #${round}`, seconds, concurrency, operation);
+        console.log(show(result));
+        results.push(result);
+      }
+    }
+    const rate = (prefix: string) => {
+      const phases = results.filter((r) => r.name.startsWith(prefix));
+      return phases.reduce((sum, r) => sum + r.bytes, 0) / phases.reduce((sum, r) => sum + r.seconds, 0);
+    };
+    const plainRate = rate('plain');
+    const ingestRate = rate('POST');
+    const ratio = ingestRate / plainRate;
+    const { rows } = await pool.query<{ documents: number; chunks: number }>(
+      'select (select count(*) from documents)::int as documents, (select count(*) from document_chunks)::int as chunks',
+    );
+    console.log(`stored: ${rows[0]?.documents} documents, ${rows[0]?.chunks} chunks`);
+    console.log(`plain pg insert:    ${formatMiB(plainRate)}/s`);
+    console.log(`POST /v1/documents: ${formatMiB(ingestRate)}/s`);
+    console.log(`ratio: ${(ratio * 100).toFixed(0)}% of the plain insert (target >= ${target * 100}%)`);
+    if (failures.length > 0) console.log(`${failures.length} submissions failed, e.g. ${failures[0]}`);
+    return ratio >= target && failures.length === 0;
+  } finally {
+    agent.destroy();
+    await pool.end();
+  }
+});
