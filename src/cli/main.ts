@@ -5,6 +5,7 @@ import { keygenCommand } from './keygen.js';
 import { migrateCommand } from './migrate.js';
 import { openapiCommand } from './openapi.js';
 import { signCommand } from './sign.js';
+import { submitCommand } from './submit.js';
 import { tokenCommand } from './token.js';
 import { verifyReceiptCommand } from './verify-receipt.js';
 import { workerCommand } from './worker.js';
@@ -21,6 +22,7 @@ program.addCommand(openapiCommand());
 program.addCommand(workerCommand());
 program.addCommand(keygenCommand());
 program.addCommand(signCommand());
+program.addCommand(submitCommand());
 program.addCommand(verifyReceiptCommand());
 
 await program.parseAsync();
