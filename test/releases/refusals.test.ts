@@ -164,3 +164,15 @@ t.test('guessing document ids: an unknown id and a document the program may not 
   t.equal(visible.status, 200);
   t.same(visible.statements, unknown.statements, 'a released document is read by that same statement too');
 });
+
+t.test('the same release twice at once: one is made, the other is release_exists', async (t) => {
+  const ctx = await buildTestApp(t);
+  const { applicant, program, transcript } = await releaseWorld(ctx);
+  const request = releaseRequest(applicant.id, transcript.document.id, program.id);
+  const answers = await Promise.all([call(ctx, applicant.token, request), call(ctx, applicant.token, request)]);
+  t.same(answers.map((answer) => answer.statusCode).sort(), [201, 409]);
+  const { count } = await ctx.db.selectFrom('releases').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  t.equal(Number(count), 1, 'one release stored');
+  const events = await ctx.db.selectFrom('webhook_events').select('id').where('type', '=', 'release.created').execute();
+  t.equal(events.length, 1, 'one release.created event');
+});

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
+import { loadConfig } from '../../src/config.js';
 import { pdf, submit } from '../support/documents.js';
 import { expectProblem } from '../support/expect-problem.js';
 import { multipartBody, type Part } from '../support/multipart.js';
@@ -99,4 +100,12 @@ t.test('a flood from one address is stopped with 429 and Retry-After; other addr
 
   t.equal((await byDigest(ctx, digest, '203.0.113.10')).statusCode, 200, 'another address is not limited');
   t.equal((await ctx.app.inject({ method: 'GET', url: '/readyz', remoteAddress: '203.0.113.9' })).statusCode, 200, 'nor are other routes');
+});
+
+t.test('VERIFY_RATE_LIMIT: 30 a minute unless set; a bad value names the variable', async (t) => {
+  t.equal(loadConfig({}).verifyRateLimit, 30);
+  t.equal(loadConfig({ VERIFY_RATE_LIMIT: '120' }).verifyRateLimit, 120);
+  for (const bad of ['0', 'ten', '-5', '1.5']) {
+    t.throws(() => loadConfig({ VERIFY_RATE_LIMIT: bad }), { name: 'ConfigError', message: /^VERIFY_RATE_LIMIT: / }, `"${bad}" is refused`);
+  }
 });
