@@ -45,7 +45,8 @@ export async function readSubmissionParts(request: FastifyRequest, maxBytes: num
       } else {
         if (part.fieldname !== 'manifest' || manifest !== undefined) throw problem('multipart_invalid', `Unexpected field "${part.fieldname}". ${usage}`);
         if (part.valueTruncated) throw problem('payload_too_large', `The manifest is larger than ${MANIFEST_MAX_BYTES} bytes.`);
-        manifest = String(part.value);
+        // A compact JWS holds no whitespace; a trailing newline is what `curl -F manifest=<file` adds.
+        manifest = String(part.value).trim();
       }
     }
   } catch (error) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import t from 'tap';
 import { bearer, buildTestApp } from '../support/test-app.js';
 import { registerApplicant, registerSchool, newEcfmgId } from '../support/registry.js';
-import { pdf, postDocument, storedCounts, submissionParts, submit } from '../support/documents.js';
+import { pdf, postDocument, signedManifest, storedCounts, submissionParts, submit } from '../support/documents.js';
 
 t.test('a school submits a transcript and it is verified, stored unchanged and tracked', async (t) => {
   const ctx = await buildTestApp(t);
@@ -102,4 +102,16 @@ t.test('an MSPE is embargoed until MSPE_RELEASE_AT', async (t) => {
   t.equal(mspe.document.available_at, releaseAt.toISOString());
   const transcript = await submit(ctx, school, applicant, { type: 'transcript' });
   t.equal(transcript.document.available_at, transcript.document.created_at);
+});
+
+t.test('a manifest uploaded from a file with a trailing newline (curl -F manifest=<file) is accepted', async (t) => {
+  const ctx = await buildTestApp(t);
+  const school = await registerSchool(ctx);
+  const applicant = await registerApplicant(ctx);
+  const file = pdf();
+  const manifest = await signedManifest(school, file, applicant);
+  const response = await postDocument(ctx, school.token, submissionParts(`${manifest}\n`, file));
+  t.equal(response.statusCode, 201, response.body);
+  const stored = await ctx.db.selectFrom('documents').select('manifest').executeTakeFirstOrThrow();
+  t.equal(stored.manifest, manifest, 'the JWS itself is what is kept');
 });
