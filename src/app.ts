@@ -14,6 +14,7 @@ import { disclosureRoutes } from './disclosures/routes.js';
 import { migrationsFolder } from './db/migrator.js';
 import { healthRoutes } from './health/routes.js';
 import { authentication } from './http/authentication.js';
+import { closeConnectionsWhenClosing } from './http/closing.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import './http/fastify-types.js';
 import { registerMetrics } from './http/metrics.js';
@@ -87,6 +88,7 @@ export async function buildApp({ config, db, logger, verifier, serviceKey }: App
   });
 
   registerErrorHandling(app);
+  closeConnectionsWhenClosing(app);
   await registerOpenApi(app, packageVersion);
   await app.register(authentication, { verifier: verifier ?? (await tokenVerifierFor(config, logger)) });
   registerMetrics(app, config.metricsToken);

