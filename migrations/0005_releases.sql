@@ -68,3 +68,92 @@ create table disclosures (
 );
 
 create index disclosures_by_applicant on disclosures (applicant_id, created_at, id);
+
+-- A program's reads are the service's hottest queries. Sent as plain statements, each request pays
+-- for parsing and planning a three-table join, several times what running it costs; a PL/pgSQL
+-- function keeps the plan of each statement for the life of the connection. Both answer only
+-- through an active release of the program, and return the documents row as stored (so they follow
+-- the table's columns) with the school's summary and the release's copy of updated_at.
+
+create function program_released_document(p_program uuid, p_document uuid)
+returns table (doc documents, school_wdoms_id text, school_name text, listed_at timestamptz)
+language plpgsql stable as $$
+begin
+  return query
+    select d, s.wdoms_id, s.name, r.document_updated_at::timestamptz
+    from releases r
+    join documents d on d.id = r.document_id
+    join schools s on s.id = d.school_id
+    where r.document_id = p_document and r.program_id = p_program and r.withdrawn_at is null;
+end;
+$$;
+
+-- One page of a program's documents in (updated_at, id) order, after the cursor (p_after_at,
+-- p_after_id). Each branch is one range of its own index, so the plan kept for it stays the right
+-- one whatever the values: narrowed to an applicant (releases_program_applicant), changed or
+-- released since a time (releases_program_list and releases_program_created), or all of them.
+create function program_documents(
+  p_program uuid,
+  p_applicant uuid,
+  p_ecfmg_id text,
+  p_type text,
+  p_status text,
+  p_updated_since timestamptz,
+  p_after_at timestamptz,
+  p_after_id uuid,
+  p_limit integer
+)
+returns table (doc documents, school_wdoms_id text, school_name text, listed_at timestamptz)
+language plpgsql stable as $$
+declare
+  v_applicant uuid := p_applicant;
+  v_after_at timestamptz := coalesce(p_after_at, '-infinity');
+  v_after_id uuid := coalesce(p_after_id, '00000000-0000-0000-0000-000000000000');
+begin
+  if p_ecfmg_id is not null then
+    select a.id into v_applicant from applicants a where a.ecfmg_id = p_ecfmg_id;
+    if v_applicant is null or (p_applicant is not null and p_applicant <> v_applicant) then
+      return;
+    end if;
+  end if;
+  if v_applicant is not null then
+    return query
+      select d, s.wdoms_id, s.name, r.document_updated_at::timestamptz
+      from releases r
+      join documents d on d.id = r.document_id
+      join schools s on s.id = d.school_id
+      where r.program_id = p_program and r.applicant_id = v_applicant and r.withdrawn_at is null
+        and (r.document_updated_at, r.document_id) > (v_after_at, v_after_id)
+        and (p_updated_since is null or r.document_updated_at >= p_updated_since or r.created_at >= p_updated_since)
+        and (p_type is null or d.type = p_type)
+        and (p_status is null or d.status = p_status)
+      order by r.document_updated_at, r.document_id
+      limit p_limit;
+  elsif p_updated_since is not null then
+    return query
+      select d, s.wdoms_id, s.name, r.document_updated_at::timestamptz
+      from releases r
+      join documents d on d.id = r.document_id
+      join schools s on s.id = d.school_id
+      where r.program_id = p_program and r.withdrawn_at is null
+        and (r.document_updated_at >= p_updated_since or r.created_at >= p_updated_since)
+        and (r.document_updated_at, r.document_id) > (v_after_at, v_after_id)
+        and (p_type is null or d.type = p_type)
+        and (p_status is null or d.status = p_status)
+      order by r.document_updated_at, r.document_id
+      limit p_limit;
+  else
+    return query
+      select d, s.wdoms_id, s.name, r.document_updated_at::timestamptz
+      from releases r
+      join documents d on d.id = r.document_id
+      join schools s on s.id = d.school_id
+      where r.program_id = p_program and r.withdrawn_at is null
+        and (r.document_updated_at, r.document_id) > (v_after_at, v_after_id)
+        and (p_type is null or d.type = p_type)
+        and (p_status is null or d.status = p_status)
+      order by r.document_updated_at, r.document_id
+      limit p_limit;
+  end if;
+end;
+$$;

@@ -1,7 +1,7 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DB } from '../db/types.js';
 import type { DocumentWithSchool, Executor } from '../documents/repository.js';
-import type { DocumentStatus, DocumentType } from '../documents/tables.js';
+import type { DocumentRow, DocumentStatus, DocumentType } from '../documents/tables.js';
 import type { Cursor } from '../http/cursor.js';
 import type { ReleaseRow } from './tables.js';
 
@@ -116,20 +116,10 @@ export async function listApplicantReleases(
   return query.orderBy('releases.created_at').orderBy('releases.id').limit(limit + 1).execute();
 }
 
-// Documents as a program sees them: only through an active release of its own.
+// Documents as a program sees them: only through an active release of its own. Both reads call
+// the PL/pgSQL functions of migration 0005, which keep their plans per connection (see there).
 
-function releasedDocuments(db: Executor, programId: string) {
-  return db
-    .selectFrom('releases')
-    .innerJoin('documents', 'documents.id', 'releases.document_id')
-    .innerJoin('schools', 'schools.id', 'documents.school_id')
-    .selectAll('documents')
-    .select(['schools.wdoms_id as school_wdoms_id', 'schools.name as school_name', 'releases.document_updated_at as listed_at'])
-    .where('releases.program_id', '=', programId)
-    .where('releases.withdrawn_at', 'is', null);
-}
-
-type ReleasedRow = Awaited<ReturnType<ReturnType<typeof releasedDocuments>['execute']>>[number];
+type ReleasedRow = DocumentRow & { school_wdoms_id: string; school_name: string; listed_at: Date };
 
 export type ReleasedDocument = DocumentWithSchool & { listed_at: Date };
 
@@ -142,7 +132,11 @@ function toDocument({ school_wdoms_id, school_name, ...row }: ReleasedRow): Rele
  * unknown, another program's, or withdrawn, so neither the answer nor its timing tells them apart.
  */
 export async function findReleasedDocument(db: Executor, documentId: string, programId: string): Promise<ReleasedDocument | undefined> {
-  const row = await releasedDocuments(db, programId).where('releases.document_id', '=', documentId).executeTakeFirst();
+  // The function returns the documents row type itself, so the columns are DocumentRow's by construction.
+  const { rows } = await sql<ReleasedRow>`
+    select (f.doc).*, f.school_wdoms_id, f.school_name, f.listed_at
+    from program_released_document(${programId}::uuid, ${documentId}::uuid) f`.execute(db);
+  const row = rows[0];
   return row && toDocument(row);
 }
 
@@ -156,10 +150,11 @@ export interface ProgramDocumentFilters {
 
 /**
  * One page of the documents released to a program, ordered by the documents' (updated_at, id) as
- * copied into releases, so the walk is a range of releases_program_list, or of
- * releases_program_applicant when narrowed to one applicant (ecfmg_id is turned into that applicant
- * by the unique ECFMG ID index). `updated_since` also matches documents released since then, so a
- * program syncing by time sees a newly released document even when the document itself is older.
+ * copied into releases, fetching `limit + 1` rows to know whether more follow. Each page is one
+ * range of releases_program_list, or of releases_program_applicant when narrowed to one applicant
+ * (an ECFMG ID is turned into its applicant by the unique index). `updated_since` also matches
+ * documents released since then, so a program syncing by time sees a newly released document even
+ * when the document itself is older.
  */
 export async function listProgramDocuments(
   db: Executor,
@@ -168,21 +163,12 @@ export async function listProgramDocuments(
   limit: number,
   after?: Cursor,
 ): Promise<ReleasedDocument[]> {
-  let query = releasedDocuments(db, programId);
-  if (filters.applicant_id !== undefined) query = query.where('releases.applicant_id', '=', filters.applicant_id);
-  if (filters.ecfmg_id !== undefined) {
-    const ecfmgId = filters.ecfmg_id;
-    query = query.where('releases.applicant_id', '=', (eb) => eb.selectFrom('applicants').select('applicants.id').where('applicants.ecfmg_id', '=', ecfmgId));
-  }
-  if (filters.type !== undefined) query = query.where('documents.type', '=', filters.type);
-  if (filters.status !== undefined) query = query.where('documents.status', '=', filters.status);
-  if (filters.updated_since !== undefined) {
-    const since = filters.updated_since;
-    query = query.where((eb) => eb.or([eb('releases.document_updated_at', '>=', since), eb('releases.created_at', '>=', since)]));
-  }
-  if (after !== undefined) {
-    query = query.where((eb) => eb(eb.refTuple('releases.document_updated_at', 'releases.document_id'), '>', eb.tuple(after.at, after.id)));
-  }
-  const rows = await query.orderBy('releases.document_updated_at').orderBy('releases.document_id').limit(limit + 1).execute();
+  const { rows } = await sql<ReleasedRow>`
+    select (f.doc).*, f.school_wdoms_id, f.school_name, f.listed_at
+    from program_documents(
+      ${programId}::uuid, ${filters.applicant_id ?? null}::uuid, ${filters.ecfmg_id ?? null}::text,
+      ${filters.type ?? null}::text, ${filters.status ?? null}::text, ${filters.updated_since ?? null}::timestamptz,
+      ${after?.at ?? null}::timestamptz, ${after?.id ?? null}::uuid, ${limit + 1}::integer
+    ) f`.execute(db);
   return rows.map(toDocument);
 }
