@@ -1,6 +1,5 @@
 import closeWithGrace from 'close-with-grace';
 import { Command } from 'commander';
-import { openDatabase } from '../db/open.js';
 import { createLogger } from '../logger.js';
 import { dispatcherFromConfig } from '../webhooks/dispatcher.js';
 import { cliConfig } from './config.js';
@@ -15,13 +14,11 @@ export function workerCommand(): Command {
         fail('the worker needs DATABASE_URL, the PostgreSQL the API servers use (without it, the server sends webhooks itself)', 2);
       }
       const logger = createLogger(config.logLevel);
-      const database = await openDatabase(config, logger);
-      const dispatcher = dispatcherFromConfig(config, database, logger);
+      const dispatcher = dispatcherFromConfig(config, { url: config.databaseUrl }, logger);
       closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
         if (err) logger.error({ err }, 'webhook worker: stopping after an error');
         else logger.info({ signal }, 'webhook worker: stopping; finishing deliveries in flight');
         await dispatcher.stop();
-        await database.close();
         logger.info('webhook worker: stopped');
       });
       dispatcher.start();

@@ -65,7 +65,6 @@ export class NotificationListener {
         await closed;
       } catch (error) {
         if (!wasDown && this.running) logger.warn({ err: error }, 'webhook dispatcher: cannot LISTEN; polling until the database is back');
-        wasDown = true;
       }
       await client.end().catch(() => {});
       if (!this.running) break;

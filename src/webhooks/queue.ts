@@ -21,9 +21,9 @@ export interface ClaimedDelivery {
 export interface ClaimOptions {
   limit: number;
   leaseMs: number;
-  /** Endpoints this dispatcher already keeps busy enough: not claimed for now. */
-  skipEndpoints: string[];
-  /** At most this many deliveries of one endpoint in one claim, so one endpoint cannot take every slot. */
+  /** Attempts this dispatcher has in flight, by endpoint. */
+  inFlight: ReadonlyMap<string, number>;
+  /** At most this many attempts in flight to one endpoint, so one slow endpoint cannot take every slot. */
   perEndpoint: number;
 }
 
@@ -33,27 +33,37 @@ export interface ClaimOptions {
  * dispatcher dies before recording the result. Deliveries of disabled endpoints are closed as
  * failed instead of sent. One statement, so the locks last only as long as it does.
  */
-export async function claimDue(db: Kysely<DB>, { limit, leaseMs, skipEndpoints, perEndpoint }: ClaimOptions): Promise<ClaimedDelivery[]> {
+export async function claimDue(db: Kysely<DB>, { limit, leaseMs, inFlight, perEndpoint }: ClaimOptions): Promise<ClaimedDelivery[]> {
+  const busy = [...inFlight].filter(([, count]) => count > 0);
+  const full = busy.filter(([, count]) => count >= perEndpoint).map(([id]) => id);
   const result = await sql<ClaimedDelivery>`
-    with locked as (
-      select d.id, d.endpoint_id, d.next_attempt_at, endpoint.status = 'enabled' as enabled
+    with busy as (
+      select * from unnest(${busy.map(([id]) => id)}::uuid[], ${busy.map(([, count]) => count)}::int[]) as b(endpoint_id, in_flight)
+    ), locked as (
+      -- Walks the due index in order and stops at the limit; joining anything here would make
+      -- the planner read every due row first.
+      select d.id, d.endpoint_id, d.next_attempt_at
       from webhook_deliveries d
-      join webhook_endpoints endpoint on endpoint.id = d.endpoint_id
       where d.status = 'pending' and d.next_attempt_at <= now()
-        and d.endpoint_id <> all (${skipEndpoints}::uuid[])
+        and d.endpoint_id <> all (${full}::uuid[])
       order by d.next_attempt_at
-      limit ${limit * 2}
-      for update of d skip locked
+      limit ${limit}
+      for update skip locked
+    ), judged as (
+      select locked.*, endpoint.status = 'enabled' as enabled
+      from locked join webhook_endpoints endpoint on endpoint.id = locked.endpoint_id
     ), abandoned as (
       update webhook_deliveries d
       set status = 'failed', next_attempt_at = null, last_error = 'not sent: the endpoint is disabled'
-      from locked where d.id = locked.id and not locked.enabled
+      from judged where d.id = judged.id and not judged.enabled
     ), picked as (
       select id from (
-        select id, next_attempt_at, row_number() over (partition by endpoint_id order by next_attempt_at) as rank
-        from locked where enabled
+        select judged.id, judged.next_attempt_at, coalesce(busy.in_flight, 0) as in_flight,
+          row_number() over (partition by judged.endpoint_id order by judged.next_attempt_at) as rank
+        from judged left join busy on busy.endpoint_id = judged.endpoint_id
+        where judged.enabled
       ) ranked
-      where rank <= ${perEndpoint}
+      where rank + in_flight <= ${perEndpoint}
       order by next_attempt_at
       limit ${limit}
     ), claimed as (

@@ -69,7 +69,7 @@ t.test('an endpoint whose name points at a private address is refused when the d
   const school = await issuer.school(schoolId);
   const receiver = await startReceiver(t);
   const endpoint = await registerEndpoint(app, school, { url: `http://localhost:${new URL(receiver.url).port}/hooks`, events: ['document.verified'] });
-  startDispatcher(t, db, database.url, { allowPrivateNetworks: false, retryDelaysMs: [20] });
+  startDispatcher(t, database.url, { allowPrivateNetworks: false, retryDelaysMs: [20] });
 
   await emit(db, { type: 'document.verified', data: { document_id: randomUUID(), status: 'verified' }, audience: { school_id: schoolId } });
   const delivery = await eventually(async () => {

@@ -82,7 +82,7 @@ t.test('deliveries pending while the database restarts are all sent once it is b
   });
   const schoolId = randomUUID();
   await registerEndpoint(app, await issuer.school(schoolId), { url: receiver.url, events: allEvents });
-  const dispatcher = startDispatcher(t, db, databaseUrl, { retryDelaysMs: [500, 500, 500], pollIntervalMs: 200 });
+  const dispatcher = startDispatcher(t, databaseUrl, { retryDelaysMs: [500, 500, 500], pollIntervalMs: 200 });
 
   const before: string[] = [];
   for (let i = 0; i < 10; i++) {

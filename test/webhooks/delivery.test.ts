@@ -41,7 +41,7 @@ t.test('a receiver gets each event signed as Standard Webhooks says, and the own
   const testApp = await setUp(t);
   const receiver = await startReceiver(t);
   const endpoint = await registerEndpoint(testApp.app, testApp.school, { url: receiver.url, events: allEvents });
-  startDispatcher(t, testApp.db, testApp.database.url);
+  startDispatcher(t, testApp.database.url);
 
   const documentId = randomUUID();
   const eventId = await emit(testApp.db, verifiedEvent(documentId));
@@ -78,7 +78,7 @@ t.test('a receiver that fails twice gets the same event a third time and then it
   const testApp = await setUp(t);
   const receiver = await startReceiver(t, (_request, index, response) => response.writeHead(index < 2 ? 500 : 200).end('ok'));
   const endpoint = await registerEndpoint(testApp.app, testApp.school, { url: receiver.url, events: ['document.verified'] });
-  startDispatcher(t, testApp.db, testApp.database.url);
+  startDispatcher(t, testApp.database.url);
 
   const eventId = await emit(testApp.db, verifiedEvent());
   await eventually(() => receiver.requests.length >= 3, 5_000, 'three attempts');
@@ -113,7 +113,7 @@ t.test('after the last retry a delivery is failed, stays listed, and the endpoin
   const testApp = await setUp(t);
   const receiver = await startReceiver(t, (_request, _index, response) => response.writeHead(502).end());
   const endpoint = await registerEndpoint(testApp.app, testApp.school, { url: receiver.url, events: ['document.verified'] });
-  startDispatcher(t, testApp.db, testApp.database.url, { retryDelaysMs: [30, 30, 30] });
+  startDispatcher(t, testApp.database.url, { retryDelaysMs: [30, 30, 30] });
   await emit(testApp.db, verifiedEvent());
   const [delivery] = await eventually(async () => {
     const list = await deliveriesOf(testApp, endpoint.id);
@@ -129,7 +129,7 @@ t.test('a 410 Gone ends the delivery and disables the endpoint', async (t) => {
   const testApp = await setUp(t);
   const receiver = await startReceiver(t, (_request, _index, response) => response.writeHead(410).end());
   const endpoint = await registerEndpoint(testApp.app, testApp.school, { url: receiver.url, events: ['document.verified'] });
-  startDispatcher(t, testApp.db, testApp.database.url);
+  startDispatcher(t, testApp.database.url);
   await emit(testApp.db, verifiedEvent());
   const [delivery] = await eventually(async () => {
     const list = await deliveriesOf(testApp, endpoint.id);
@@ -149,7 +149,7 @@ t.test('a redirect is a failure and is never followed', async (t) => {
   const elsewhere = await startReceiver(t);
   const receiver = await startReceiver(t, (_request, _index, response) => response.writeHead(307, { location: elsewhere.url }).end());
   const endpoint = await registerEndpoint(testApp.app, testApp.school, { url: receiver.url, events: ['document.verified'] });
-  startDispatcher(t, testApp.db, testApp.database.url, { retryDelaysMs: [30] });
+  startDispatcher(t, testApp.database.url, { retryDelaysMs: [30] });
   await emit(testApp.db, verifiedEvent());
   const [delivery] = await eventually(async () => {
     const list = await deliveriesOf(testApp, endpoint.id);
@@ -168,7 +168,7 @@ t.test('a receiver that hangs is given up on after the timeout and tried again',
     if (index > 0) response.writeHead(200).end();
   });
   const endpoint = await registerEndpoint(testApp.app, testApp.school, { url: receiver.url, events: ['document.verified'] });
-  startDispatcher(t, testApp.db, testApp.database.url, { timeoutMs: 300 });
+  startDispatcher(t, testApp.database.url, { timeoutMs: 300 });
   await emit(testApp.db, verifiedEvent());
   const [delivery] = await eventually(async () => {
     const list = await deliveriesOf(testApp, endpoint.id);
@@ -188,7 +188,7 @@ t.test('429 and 503 are retried when Retry-After says, not sooner', async (t) =>
     else response.writeHead(204).end();
   });
   const endpoint = await registerEndpoint(testApp.app, testApp.school, { url: receiver.url, events: ['document.verified'] });
-  startDispatcher(t, testApp.db, testApp.database.url);
+  startDispatcher(t, testApp.database.url);
   await emit(testApp.db, verifiedEvent());
   await eventually(() => receiver.requests.length >= 3, 8_000, 'three attempts');
   const [a, b, c] = receiver.requests.map((r) => r.at);
@@ -206,7 +206,7 @@ t.test('after a secret rotation both secrets sign for the overlap, then only the
   const testApp = await setUp(t);
   const receiver = await startReceiver(t);
   const endpoint = await registerEndpoint(testApp.app, testApp.school, { url: receiver.url, events: ['document.verified'] });
-  startDispatcher(t, testApp.db, testApp.database.url);
+  startDispatcher(t, testApp.database.url);
 
   const rotated = await testApp.app.inject({ method: 'POST', url: `/v1/webhooks/${endpoint.id}/rotate-secret`, headers: bearer(testApp.school) });
   const newSecret: string = rotated.json().secret;
@@ -231,7 +231,7 @@ t.test('a replay sends every event since a time again, with the same webhook-id,
   const testApp = await setUp(t);
   const receiver = await startReceiver(t);
   const endpoint = await registerEndpoint(testApp.app, testApp.school, { url: receiver.url, events: ['document.verified', 'document.revoked'] });
-  startDispatcher(t, testApp.db, testApp.database.url);
+  startDispatcher(t, testApp.database.url);
 
   const first = await emit(testApp.db, verifiedEvent());
   await eventually(() => receiver.requests.length === 1);
@@ -274,7 +274,7 @@ t.test('an endpoint that has only failed for 5 days is disabled; its owner can e
   let healthy = false;
   const receiver = await startReceiver(t, (_request, _index, response) => response.writeHead(healthy ? 200 : 500).end());
   const endpoint = await registerEndpoint(testApp.app, testApp.school, { url: receiver.url, events: ['document.verified'] });
-  startDispatcher(t, testApp.db, testApp.database.url, { retryDelaysMs: [10_000] });
+  startDispatcher(t, testApp.database.url, { retryDelaysMs: [10_000] });
 
   await emit(testApp.db, verifiedEvent());
   await eventually(() => receiver.requests.length === 1);

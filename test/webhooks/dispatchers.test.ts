@@ -14,8 +14,8 @@ t.test('two dispatchers on one database deliver each event to each endpoint exac
   });
   const schoolEndpoint = await registerEndpoint(app, await issuer.school(schoolId), { url: `${receiver.url}/school`, events: allEvents });
   const adminEndpoint = await registerEndpoint(app, await issuer.admin(), { url: `${receiver.url}/admin`, events: allEvents });
-  const one = startDispatcher(t, db, database.url, { batchSize: 10 });
-  const two = startDispatcher(t, db, database.url, { batchSize: 10 });
+  const one = startDispatcher(t, database.url, { batchSize: 10 });
+  const two = startDispatcher(t, database.url, { batchSize: 10 });
 
   const events: string[] = [];
   for (let batch = 0; batch < 20; batch++) {
@@ -46,11 +46,11 @@ t.test('deliveries held by a dispatcher that died come back when its lease ends'
   const eventId = await emit(db, { type: 'document.verified', data: { document_id: randomUUID(), status: 'verified' }, audience: { school_id: schoolId } });
 
   // A dispatcher claims the delivery and dies before sending it.
-  const claimed = await claimDue(db, { limit: 10, leaseMs: 800, skipEndpoints: [], perEndpoint: 10 });
+  const claimed = await claimDue(db, { limit: 10, leaseMs: 800, inFlight: new Map(), perEndpoint: 10 });
   t.equal(claimed.length, 1);
   const claimedAt = Date.now();
 
-  startDispatcher(t, db, database.url, { pollIntervalMs: 100 });
+  startDispatcher(t, database.url, { pollIntervalMs: 100 });
   await new Promise((resolve) => setTimeout(resolve, 300));
   t.equal(receiver.requests.length, 0, 'a leased delivery is not sent by another dispatcher');
   const [request] = await eventually(() => receiver.requests.length === 1 && receiver.requests, 5_000, 'the delivery after the lease');
@@ -73,7 +73,7 @@ t.test('one endpoint that hangs does not hold up the others', async (t) => {
   const fastSchool = randomUUID();
   await registerEndpoint(app, await issuer.school(slowSchool), { url: slow.url, events: allEvents });
   await registerEndpoint(app, await issuer.school(fastSchool), { url: fast.url, events: allEvents });
-  startDispatcher(t, db, database.url, { concurrency: 8, perEndpointConcurrency: 2, batchSize: 8, timeoutMs: 3_000, retryDelaysMs: [60_000] });
+  startDispatcher(t, database.url, { concurrency: 8, perEndpointConcurrency: 2, batchSize: 8, timeoutMs: 3_000, retryDelaysMs: [60_000] });
 
   for (let i = 0; i < 20; i++) await emit(db, { type: 'document.verified', data: { document_id: randomUUID() }, audience: { school_id: slowSchool } });
   for (let i = 0; i < 5; i++) await emit(db, { type: 'document.verified', data: { document_id: randomUUID() }, audience: { school_id: fastSchool } });

@@ -70,9 +70,8 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
 export const fastSchedule = [100, 100, 100, 100, 100, 100, 100];
 
 /** A dispatcher on the test database, stopped at teardown. */
-export function startDispatcher(t: Test, db: Database, databaseUrl: string, options: Partial<DispatcherOptions> = {}): WebhookDispatcher {
+export function startDispatcher(t: Test, databaseUrl: string, options: Partial<DispatcherOptions> = {}): WebhookDispatcher {
   const dispatcher = new WebhookDispatcher({
-    db,
     databaseUrl,
     logger: createLogger('silent'),
     allowPrivateNetworks: true,
