@@ -1,30 +1,11 @@
-import { spawn } from 'node:child_process';
 import { chmod, lstat, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { calculateJwkThumbprint, CompactSign, compactVerify, importJWK, type JWK } from 'jose';
+import { runEmswp } from '../support/run-process.js';
 
-const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `emswp` as a user would, with tap's TypeScript loader carried over in execArgv. */
-function emswp(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, main, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs `emswp` as a user would: the compiled command, in the given folder. */
+const emswp = (args: string[], cwd: string) => runEmswp(args, {}, { cwd });
 
 const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
@@ -39,9 +20,6 @@ async function pairWorks(privateJwk: JWK, publicJwk: JWK): Promise<boolean> {
   const { payload } = await compactVerify(jws, await importJWK(publicJwk, alg), { algorithms: [alg] });
   return Buffer.from(payload).toString() === 'hello';
 }
-
-// Each run of the CLI compiles the whole program through tap's loader, so the runs are few and each checks much.
-t.setTimeout(300_000);
 
 t.test('a school officer makes an Ed25519 key: private file 0600 (whatever the umask), public JWK printed ready to register', async (t) => {
   const dir = t.testdir({});

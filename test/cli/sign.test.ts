@@ -1,33 +1,11 @@
-import { spawn } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import { generateSigningKey, type SigningKeyPair } from '../../src/crypto/jwk.js';
 import { verifyManifest, type RegisteredManifestKey } from '../../src/documents/manifest.js';
+import { runEmswp, type Finished } from '../support/run-process.js';
 
-// Each run of the CLI compiles the program through tap's loader, slow on a busy machine.
-t.setTimeout(300_000);
-
-const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `emswp` as a user would, with tap's TypeScript loader carried over in execArgv. */
-function emswp(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, main, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs `emswp` as a user would: the compiled command, in the given folder. */
+const emswp = (args: string[], cwd: string) => runEmswp(args, {}, { cwd });
 
 const school = 'F0001234';
 const applicant = ['--ecfmg-id', '12345678', '--given-name', 'Chiamaka', '--family-name', 'Okafor', '--date-of-birth', '1996-04-12'];
@@ -90,7 +68,7 @@ t.test('a letter with its letter_id, a replacement, a chosen jti, with an RSA-PS
 t.test('what the service would refuse is refused before signing, naming the file or the flags', async (t) => {
   const { dir } = await setup(t);
   const sign = (...args: string[]) => emswp(['sign', '--key', 'school-key.json', ...args], dir);
-  const cases: Array<[string, Promise<Run>, RegExp[]]> = [
+  const cases: Array<[string, Promise<Finished>, RegExp[]]> = [
     ['a file that is not a PDF', sign('--issuer', school, '--type', 'transcript', ...applicant, 'photo.png'), [/^emswp: photo\.png is not a PDF \(it does not start with %PDF-\)/m]],
     ['a lor without --letter-id', sign('--issuer', school, '--type', 'lor', ...applicant, 'transcript.pdf'), [/^emswp: --letter-id is missing/m]],
     [

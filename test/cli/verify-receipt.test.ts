@@ -1,36 +1,14 @@
-import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import t from 'tap';
 import { sha256Hex } from '../../src/crypto/digest.js';
 import { generateSigningKey } from '../../src/crypto/jwk.js';
 import { signReceipt, type ReceiptPayload, type ReceiptSigningKey } from '../../src/receipts/receipt.js';
+import { runEmswp } from '../support/run-process.js';
 
-// Each run of the CLI compiles the program through tap's loader, slow on a busy machine.
-t.setTimeout(300_000);
-
-const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `emswp` as a user would, with tap's TypeScript loader carried over in execArgv. */
-function emswp(args: string[], cwd: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...process.execArgv, main, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs `emswp` as a user would: the compiled command, in the given folder. */
+const emswp = (args: string[], cwd: string) => runEmswp(args, {}, { cwd });
 
 const service = await generateSigningKey('EdDSA');
 const intruder = await generateSigningKey('EdDSA');
