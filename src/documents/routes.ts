@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { reprDigest } from '../crypto/digest.js';
 import { callerOf, requireRole } from '../http/authentication.js';
 import { decodeCursor, pageFrom } from '../http/cursor.js';
-import { notFound, problem } from '../http/problem.js';
+import { problem } from '../http/problem.js';
 import { IdParams, pageOf } from '../http/schemas.js';
 import { letterWaived } from '../letters/repository.js';
 import { recordDisclosure } from '../disclosures/repository.js';
@@ -16,6 +16,7 @@ import { revokeDocument, reviewDocument } from './decisions.js';
 import { DocumentEventSchema, DocumentListQuery, DocumentRef, DocumentSchema, ReviewBody, RevokeBody, SubmissionParts } from './schemas.js';
 import { submitDocument } from './submission.js';
 import { documentView } from './view.js';
+import { applicantVisibleTo } from '../applicants/service.js';
 
 const tags = ['documents'];
 
@@ -148,10 +149,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const caller = requireRole(request, 'admin', 'applicant');
-      const applicantId = request.params.id;
-      if (caller.role === 'applicant' && caller.applicant_id !== applicantId) throw notFound('applicant');
-      const exists = await app.db.selectFrom('applicants').select('id').where('id', '=', applicantId).executeTakeFirst();
-      if (!exists) throw notFound('applicant');
+      const { id: applicantId } = await applicantVisibleTo(app.db, caller, request.params.id);
       const { limit, cursor, updated_since, ...filters } = request.query;
       const rows = await listDocuments(
         app.db,

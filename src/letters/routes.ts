@@ -7,6 +7,7 @@ import { IdParams, PageQuery, pageOf } from '../http/schemas.js';
 import { insertLetterRequest, listLetterRequests } from './repository.js';
 import { LetterRequestBody, LetterRequestSchema } from './schemas.js';
 import type { LetterRequestRow } from './tables.js';
+import { applicantVisibleTo } from '../applicants/service.js';
 
 const tags = ['letters'];
 
@@ -59,10 +60,7 @@ export const letterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const caller = requireRole(request, 'admin', 'applicant');
-      const applicantId = request.params.id;
-      if (caller.role === 'applicant' && caller.applicant_id !== applicantId) throw notFound('applicant');
-      const exists = await app.db.selectFrom('applicants').select('id').where('id', '=', applicantId).executeTakeFirst();
-      if (!exists) throw notFound('applicant');
+      const { id: applicantId } = await applicantVisibleTo(app.db, caller, request.params.id);
       const { limit, cursor } = request.query;
       const rows = await listLetterRequests(app.db, applicantId, limit, cursor === undefined ? undefined : decodeCursor(cursor));
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), letterView);
