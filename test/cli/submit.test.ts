@@ -1,41 +1,17 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import t, { type Test } from 'tap';
 import { pdf, storedCounts } from '../support/documents.js';
 import { registerApplicant, registerSchool, type RegisteredApplicant, type RegisteredSchool } from '../support/registry.js';
+import { runEmswp, type Finished } from '../support/run-process.js';
 import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
 
-const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+type Run = Finished;
 
-// Each run of the command starts a Node process with the TypeScript loader: seconds apiece on a busy machine.
-t.setTimeout(900_000);
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `emswp` as a school officer would, with tap's TypeScript loader carried over in execArgv. */
-function emswp(args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const childEnv = { ...process.env, ...env };
-    // The officer's own environment decides, not the one tap runs in.
-    if (!('EMSWP_URL' in env)) delete childEnv.EMSWP_URL;
-    if (!('EMSWP_TOKEN' in env)) delete childEnv.EMSWP_TOKEN;
-    const child = spawn(process.execPath, [...process.execArgv, main, ...args], { cwd, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+/** Runs `emswp` as a school officer would: the compiled command, in the officer's folder, with only the environment given. */
+const emswp = (args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> => runEmswp(args, env, { cwd });
 
 interface Setup {
   ctx: TestApp;
