@@ -1,13 +1,11 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
+import type { CreatedAt, UpdatedAt } from '../db/columns.js';
 
 export const documentTypes = ['mspe', 'transcript', 'lor'] as const;
 export type DocumentType = (typeof documentTypes)[number];
 
 export const documentStatuses = ['verified', 'unmatched', 'needs_review', 'rejected', 'superseded', 'revoked'] as const;
 export type DocumentStatus = (typeof documentStatuses)[number];
-
-type CreatedAt = ColumnType<Date, Date | undefined, never>;
-type UpdatedAt = ColumnType<Date, Date | undefined, Date | undefined>;
 
 export interface DocumentsTable {
   id: Generated<string>;

@@ -1,7 +1,5 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
-
-type CreatedAt = ColumnType<Date, Date | undefined, never>;
-type UpdatedAt = ColumnType<Date, Date | undefined, Date | undefined>;
+import type { Generated, Selectable } from 'kysely';
+import type { CreatedAt, UpdatedAt } from '../db/columns.js';
 
 export interface ProgramsTable {
   id: Generated<string>;

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { CreatedAt, UpdatedAt } from '../db/columns.js';
 import type { SignatureAlgorithm as KeyAlgorithm } from '../crypto/jwk.js';
 import type { PublicSigningJwk } from '../crypto/public-jwk.js';
 
@@ -12,9 +13,6 @@ export type KeyStatus = (typeof keyStatuses)[number];
 
 /** A public JWK as stored and published: key members plus kid, alg and use. */
 export type StoredJwk = PublicSigningJwk;
-
-type CreatedAt = ColumnType<Date, Date | undefined, never>;
-type UpdatedAt = ColumnType<Date, Date | undefined, Date | undefined>;
 
 export interface SchoolsTable {
   id: Generated<string>;
