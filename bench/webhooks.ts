@@ -11,7 +11,7 @@
  *
  * Every 100th request's signature is checked with the standardwebhooks package.
  *
- *   npm run -s build && node --import=@tapjs/typescript/import bench/webhooks.ts
+ *   npm run bench:webhooks     (BENCH_DELIVERIES, default 20,000; BENCH_EVENTS, default 200)
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
