@@ -123,10 +123,11 @@ export class WebhookDispatcher {
     });
   }
 
+  /** Starts claiming and sending. A stopped dispatcher has closed its connections: make a new one instead. */
   start(): void {
     if (this.running) return;
+    if (this.stoppedAt !== undefined) throw new Error('a stopped webhook dispatcher cannot be started again');
     this.running = true;
-    this.stoppedAt = undefined;
     this.listener.start();
     this.pollTimer = setInterval(() => this.wake(), this.pollIntervalMs);
     this.wake();

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { CreatedAt, UpdatedAt } from '../db/columns.js';
 
 /** Every event a webhook endpoint can subscribe to (api.md, "Webhooks"). */
 export const webhookEventTypes = [
@@ -35,9 +36,6 @@ export interface AttemptRecord {
   duration_ms: number;
   error: string | null;
 }
-
-type CreatedAt = ColumnType<Date, Date | undefined, never>;
-type UpdatedAt = ColumnType<Date, Date | undefined, Date | undefined>;
 
 export interface WebhookEndpointsTable {
   id: Generated<string>;
