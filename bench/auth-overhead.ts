@@ -9,7 +9,8 @@
  * Settings (environment): DATABASE_URL (else an embedded PostgreSQL in a temporary DATA_DIR),
  * BENCH_CONNECTIONS (10), BENCH_SECONDS per measurement (10), BENCH_ROUNDS (2; the routes take
  * turns so a drift in machine load hits both), BENCH_LOG_LEVEL for the server (info, as in
- * production; its output is discarded). Exits 1 when the target is missed.
+ * production; its output is discarded). Other service settings pass through to the server, e.g.
+ * AUTH_TOKEN_CACHE_SIZE=0 to see what verifying every token costs. Exits 1 when the target is missed.
  */
 import autocannon from 'autocannon';
 import { runBench, type BenchServer } from './support/harness.js';
@@ -36,8 +37,10 @@ async function measure(url: string, headers: Record<string, string>, duration: n
   return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
 }
 
+// autocannon measures latency in whole milliseconds: 0 means under one.
+const ms = (value: number) => (value < 1 ? '<1' : value.toFixed(1)).padStart(5);
 const format = (m: Measurement) =>
-  `${Math.round(m.requestsPerSecond).toString().padStart(6)} req/s   p50 ${m.p50.toFixed(1).padStart(5)} ms   p99 ${m.p99.toFixed(1).padStart(5)} ms   (${m.requests} requests)`;
+  `${Math.round(m.requestsPerSecond).toString().padStart(6)} req/s   p50 ${ms(m.p50)} ms   p99 ${ms(m.p99)} ms   (${m.requests} requests)`;
 
 const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
 
