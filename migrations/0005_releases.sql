@@ -71,20 +71,31 @@ create index disclosures_by_applicant on disclosures (applicant_id, created_at, 
 
 -- A program's reads are the service's hottest queries. Sent as plain statements, each request pays
 -- for parsing and planning a three-table join, several times what running it costs; a PL/pgSQL
--- function keeps the plan of each statement for the life of the connection. Both answer only
--- through an active release of the program, and return the documents row as stored (so they follow
--- the table's columns) with the school's summary and the release's copy of updated_at.
+-- function keeps the plan of each statement for the life of the connection. Both functions answer
+-- only through an active release of the program, with rows of this view: every documents column
+-- (as the table had them when this view was made; a test compares the two), the school's summary,
+-- and the release's columns the filters and the order need.
+create view program_document_rows as
+  select d.*,
+    s.wdoms_id as school_wdoms_id,
+    s.name as school_name,
+    r.program_id as release_program_id,
+    r.applicant_id as release_applicant_id,
+    r.document_id as release_document_id,
+    r.created_at as released_at,
+    r.withdrawn_at as release_withdrawn_at,
+    r.document_updated_at as listed_at
+  from releases r
+  join documents d on d.id = r.document_id
+  join schools s on s.id = d.school_id;
 
 create function program_released_document(p_program uuid, p_document uuid)
-returns table (doc documents, school_wdoms_id text, school_name text, listed_at timestamptz)
+returns setof program_document_rows
 language plpgsql stable as $$
 begin
   return query
-    select d, s.wdoms_id, s.name, r.document_updated_at::timestamptz
-    from releases r
-    join documents d on d.id = r.document_id
-    join schools s on s.id = d.school_id
-    where r.document_id = p_document and r.program_id = p_program and r.withdrawn_at is null;
+    select v.* from program_document_rows v
+    where v.release_document_id = p_document and v.release_program_id = p_program and v.release_withdrawn_at is null;
 end;
 $$;
 
@@ -103,7 +114,7 @@ create function program_documents(
   p_after_id uuid,
   p_limit integer
 )
-returns table (doc documents, school_wdoms_id text, school_name text, listed_at timestamptz)
+returns setof program_document_rows
 language plpgsql stable as $$
 declare
   v_applicant uuid := p_applicant;
@@ -118,41 +129,32 @@ begin
   end if;
   if v_applicant is not null then
     return query
-      select d, s.wdoms_id, s.name, r.document_updated_at::timestamptz
-      from releases r
-      join documents d on d.id = r.document_id
-      join schools s on s.id = d.school_id
-      where r.program_id = p_program and r.applicant_id = v_applicant and r.withdrawn_at is null
-        and (r.document_updated_at, r.document_id) > (v_after_at, v_after_id)
-        and (p_updated_since is null or r.document_updated_at >= p_updated_since or r.created_at >= p_updated_since)
-        and (p_type is null or d.type = p_type)
-        and (p_status is null or d.status = p_status)
-      order by r.document_updated_at, r.document_id
+      select v.* from program_document_rows v
+      where v.release_program_id = p_program and v.release_applicant_id = v_applicant and v.release_withdrawn_at is null
+        and (v.listed_at, v.release_document_id) > (v_after_at, v_after_id)
+        and (p_updated_since is null or v.listed_at >= p_updated_since or v.released_at >= p_updated_since)
+        and (p_type is null or v.type = p_type)
+        and (p_status is null or v.status = p_status)
+      order by v.listed_at, v.release_document_id
       limit p_limit;
   elsif p_updated_since is not null then
     return query
-      select d, s.wdoms_id, s.name, r.document_updated_at::timestamptz
-      from releases r
-      join documents d on d.id = r.document_id
-      join schools s on s.id = d.school_id
-      where r.program_id = p_program and r.withdrawn_at is null
-        and (r.document_updated_at >= p_updated_since or r.created_at >= p_updated_since)
-        and (r.document_updated_at, r.document_id) > (v_after_at, v_after_id)
-        and (p_type is null or d.type = p_type)
-        and (p_status is null or d.status = p_status)
-      order by r.document_updated_at, r.document_id
+      select v.* from program_document_rows v
+      where v.release_program_id = p_program and v.release_withdrawn_at is null
+        and (v.listed_at >= p_updated_since or v.released_at >= p_updated_since)
+        and (v.listed_at, v.release_document_id) > (v_after_at, v_after_id)
+        and (p_type is null or v.type = p_type)
+        and (p_status is null or v.status = p_status)
+      order by v.listed_at, v.release_document_id
       limit p_limit;
   else
     return query
-      select d, s.wdoms_id, s.name, r.document_updated_at::timestamptz
-      from releases r
-      join documents d on d.id = r.document_id
-      join schools s on s.id = d.school_id
-      where r.program_id = p_program and r.withdrawn_at is null
-        and (r.document_updated_at, r.document_id) > (v_after_at, v_after_id)
-        and (p_type is null or d.type = p_type)
-        and (p_status is null or d.status = p_status)
-      order by r.document_updated_at, r.document_id
+      select v.* from program_document_rows v
+      where v.release_program_id = p_program and v.release_withdrawn_at is null
+        and (v.listed_at, v.release_document_id) > (v_after_at, v_after_id)
+        and (p_type is null or v.type = p_type)
+        and (p_status is null or v.status = p_status)
+      order by v.listed_at, v.release_document_id
       limit p_limit;
   end if;
 end;

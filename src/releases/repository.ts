@@ -119,12 +119,33 @@ export async function listApplicantReleases(
 // Documents as a program sees them: only through an active release of its own. Both reads call
 // the PL/pgSQL functions of migration 0005, which keep their plans per connection (see there).
 
-type ReleasedRow = DocumentRow & { school_wdoms_id: string; school_name: string; listed_at: Date };
+/** A row of the program_document_rows view: a documents row with its school and its release. */
+type ReleasedRow = DocumentRow & {
+  school_wdoms_id: string;
+  school_name: string;
+  release_program_id: string;
+  release_applicant_id: string;
+  release_document_id: string;
+  released_at: Date;
+  release_withdrawn_at: Date | null;
+  listed_at: Date;
+};
 
 export type ReleasedDocument = DocumentWithSchool & { listed_at: Date };
 
-function toDocument({ school_wdoms_id, school_name, ...row }: ReleasedRow): ReleasedDocument {
-  return { ...row, school: { id: row.school_id, wdoms_id: school_wdoms_id, name: school_name } };
+/** The release's columns only served the query; the document keeps its own and gains its school. */
+function toDocument(row: ReleasedRow): ReleasedDocument {
+  const {
+    school_wdoms_id,
+    school_name,
+    release_program_id: _program,
+    release_applicant_id: _applicant,
+    release_document_id: _document,
+    released_at: _releasedAt,
+    release_withdrawn_at: _withdrawnAt,
+    ...document
+  } = row;
+  return { ...document, school: { id: document.school_id, wdoms_id: school_wdoms_id, name: school_name } };
 }
 
 /**
@@ -132,10 +153,7 @@ function toDocument({ school_wdoms_id, school_name, ...row }: ReleasedRow): Rele
  * unknown, another program's, or withdrawn, so neither the answer nor its timing tells them apart.
  */
 export async function findReleasedDocument(db: Executor, documentId: string, programId: string): Promise<ReleasedDocument | undefined> {
-  // The function returns the documents row type itself, so the columns are DocumentRow's by construction.
-  const { rows } = await sql<ReleasedRow>`
-    select (f.doc).*, f.school_wdoms_id, f.school_name, f.listed_at
-    from program_released_document(${programId}::uuid, ${documentId}::uuid) f`.execute(db);
+  const { rows } = await sql<ReleasedRow>`select * from program_released_document(${programId}::uuid, ${documentId}::uuid)`.execute(db);
   const row = rows[0];
   return row && toDocument(row);
 }
@@ -164,11 +182,10 @@ export async function listProgramDocuments(
   after?: Cursor,
 ): Promise<ReleasedDocument[]> {
   const { rows } = await sql<ReleasedRow>`
-    select (f.doc).*, f.school_wdoms_id, f.school_name, f.listed_at
-    from program_documents(
+    select * from program_documents(
       ${programId}::uuid, ${filters.applicant_id ?? null}::uuid, ${filters.ecfmg_id ?? null}::text,
       ${filters.type ?? null}::text, ${filters.status ?? null}::text, ${filters.updated_since ?? null}::timestamptz,
       ${after?.at ?? null}::timestamptz, ${after?.id ?? null}::uuid, ${limit + 1}::integer
-    ) f`.execute(db);
+    )`.execute(db);
   return rows.map(toDocument);
 }
