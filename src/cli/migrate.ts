@@ -1,8 +1,9 @@
 import { Command } from 'commander';
-import { migrateToLatest } from '../db/migrator.js';
+import { MigrationError, migrateToLatest } from '../db/migrator.js';
 import { openDatabase } from '../db/open.js';
 import { createLogger } from '../logger.js';
 import { cliConfig } from './config.js';
+import { fail } from './fail.js';
 
 export function migrateCommand(): Command {
   return new Command('migrate')
@@ -10,11 +11,16 @@ export function migrateCommand(): Command {
     .action(async () => {
       const config = cliConfig();
       const database = await openDatabase(config, createLogger('warn'));
+      let applied;
       try {
-        const applied = await migrateToLatest(database.db);
-        console.log(applied.length === 0 ? 'database is up to date' : applied.map((m) => `applied ${m.migrationName}`).join('\n'));
-      } finally {
+        applied = await migrateToLatest(database.db);
+      } catch (error) {
         await database.close();
+        // Nothing was applied (each run is one transaction): the operator needs the reason, not a stack.
+        if (error instanceof MigrationError) fail(error.message);
+        throw error;
       }
+      await database.close();
+      console.log(applied.length === 0 ? 'database is up to date' : applied.map((m) => `applied ${m.migrationName}`).join('\n'));
     });
 }

@@ -30,7 +30,9 @@ export class MigrationError extends Error {
     readonly migration: string | undefined,
     cause: unknown,
   ) {
-    super(`migration ${migration ?? '(unknown)'} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    // No migration named: the run failed before any began (the database is unreachable, say).
+    super(migration === undefined ? `migrations could not run: ${reason}` : `migration ${migration} failed: ${reason}`, { cause });
     this.name = 'MigrationError';
   }
 }
