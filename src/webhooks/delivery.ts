@@ -37,12 +37,24 @@ class AttemptTimeout extends Error {
   }
 }
 
+class QueueTimeout extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(`no connection to the receiver came free within ${timeoutMs / 1000} s`);
+  }
+}
+
+/** When the attempt got its connection: its 15 s run from then, not from when it was queued. */
+interface AttemptClock {
+  queuedAt: number;
+  startedAt: number | undefined;
+}
+
 /** Only a few KiB of a response are read; a receiver sending more loses its kept-alive connection. */
 const maxResponseBytes = 16 * 1024;
 const maxErrorLength = 200;
 
 function describe(error: unknown): string {
-  if (error instanceof AttemptTimeout || error instanceof UnsafeAddressError) return error.message;
+  if (error instanceof AttemptTimeout || error instanceof QueueTimeout || error instanceof UnsafeAddressError) return error.message;
   const { code, message } = error as NodeJS.ErrnoException;
   switch (code) {
     case 'ECONNREFUSED':
@@ -92,12 +104,16 @@ export class WebhookSender {
     this.httpsAgent = new https.Agent(agentOptions);
   }
 
+  /**
+   * One attempt. Requests beyond maxSocketsPerHost wait in the agent for a connection; the
+   * timeout and the duration count from when the attempt gets one.
+   */
   async send(request: WebhookRequest): Promise<AttemptResult> {
-    const started = performance.now();
+    const clock: AttemptClock = { queuedAt: performance.now(), startedAt: undefined };
     const failure = (error: unknown): AttemptResult => ({
       succeeded: false,
       statusCode: null,
-      durationMs: Math.round(performance.now() - started),
+      durationMs: Math.round(performance.now() - (clock.startedAt ?? clock.queuedAt)),
       error: describe(error),
     });
     let target: URL;
@@ -113,14 +129,13 @@ export class WebhookSender {
       const refusal = literal === undefined ? null : unsafeAddress(literal);
       if (refusal) return failure(refusal);
     }
-    const deadline = started + this.timeoutMs;
     try {
-      return await this.attempt(target, request, started, deadline);
+      return await this.attempt(target, request, clock);
     } catch (error) {
       // A kept-alive connection the receiver closed just as we reused it: one fresh try, same deadline.
       if ((error as { reusedSocket?: boolean }).reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
         try {
-          return await this.attempt(target, request, started, deadline);
+          return await this.attempt(target, request, clock);
         } catch (again) {
           return failure(again);
         }
@@ -130,7 +145,7 @@ export class WebhookSender {
   }
 
   /** Resolves on the response's status line; rejects on any error before it (marked when the socket was reused). */
-  private attempt(target: URL, { headers, body }: WebhookRequest, started: number, deadline: number): Promise<AttemptResult> {
+  private attempt(target: URL, { headers, body }: WebhookRequest, clock: AttemptClock): Promise<AttemptResult> {
     return new Promise((resolve, reject) => {
       const secure = target.protocol === 'https:';
       const request: ClientRequest = (secure ? https : http).request(target, {
@@ -145,7 +160,17 @@ export class WebhookSender {
         },
       });
       let answered = false;
-      const timer = setTimeout(() => request.destroy(new AttemptTimeout(this.timeoutMs)), Math.max(deadline - performance.now(), 0));
+      const untilDeadline = (from: number) => Math.max(from + this.timeoutMs - performance.now(), 0);
+      let timer =
+        clock.startedAt === undefined
+          ? setTimeout(() => request.destroy(new QueueTimeout(this.timeoutMs)), untilDeadline(clock.queuedAt))
+          : setTimeout(() => request.destroy(new AttemptTimeout(this.timeoutMs)), untilDeadline(clock.startedAt));
+      request.once('socket', () => {
+        if (clock.startedAt !== undefined) return;
+        clock.startedAt = performance.now();
+        clearTimeout(timer);
+        timer = setTimeout(() => request.destroy(new AttemptTimeout(this.timeoutMs)), this.timeoutMs);
+      });
       request.on('error', (error) => {
         clearTimeout(timer);
         if (!answered) reject(Object.assign(error, { reusedSocket: request.reusedSocket }));
@@ -158,7 +183,7 @@ export class WebhookSender {
         resolve({
           succeeded: error === null,
           statusCode,
-          durationMs: Math.round(performance.now() - started),
+          durationMs: Math.round(performance.now() - (clock.startedAt ?? clock.queuedAt)),
           error,
           ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
         });

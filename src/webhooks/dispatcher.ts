@@ -29,9 +29,15 @@ export interface DispatcherOptions {
   batchSize?: number;
   /** Attempts in flight at once. */
   concurrency?: number;
-  /** Attempts in flight to one endpoint (and kept-alive connections to its host). */
+  /**
+   * Deliveries of one endpoint held at once, so one slow endpoint cannot take every slot. Those
+   * beyond connectionsPerHost wait for a connection; at most twice as many, so a claimed delivery
+   * is sent and done well within its lease even when the receiver hangs.
+   */
   perEndpointConcurrency?: number;
-  /** How long a claimed delivery stays ours; after it, another dispatcher may take it. Longer than timeoutMs. */
+  /** Kept-alive connections to one receiver host. */
+  connectionsPerHost?: number;
+  /** How long a claimed delivery stays ours; after it, another dispatcher may take it. Longer than 2 timeouts. */
   leaseMs?: number;
   /** An endpoint failing for this long without a success is disabled; 5 days by default. */
   disableAfterMs?: number;
@@ -99,21 +105,27 @@ export class WebhookDispatcher {
 
   constructor(options: DispatcherOptions) {
     const timeoutMs = options.timeoutMs ?? 15_000;
-    this.db = createDatabase(dispatcherConnection(options.databaseUrl), maxWriters + 2).db;
+    const connectionsPerHost = options.connectionsPerHost ?? 32;
+    const { db, pool } = createDatabase(dispatcherConnection(options.databaseUrl), maxWriters + 2);
+    // A connection that dies while checked out but between queries (the database restarting)
+    // reports it as an 'error' event; unheard, that would end the process. The query fails instead.
+    pool.on('connect', (client) => client.on('error', () => {}));
+    this.db = db;
     this.logger = options.logger;
     this.sender = new WebhookSender({
       timeoutMs,
       allowPrivateNetworks: options.allowPrivateNetworks ?? false,
-      maxSocketsPerHost: options.perEndpointConcurrency ?? 32,
+      maxSocketsPerHost: connectionsPerHost,
     });
     this.policy = { delaysMs: options.retryDelaysMs ?? defaultRetryDelaysMs, jitter: options.jitter ?? defaultJitter };
     this.pollIntervalMs = options.pollIntervalMs ?? 1_000;
     this.batchSize = options.batchSize ?? 100;
     this.concurrency = options.concurrency ?? 200;
-    this.perEndpointConcurrency = options.perEndpointConcurrency ?? 32;
-    this.leaseMs = options.leaseMs ?? Math.max(60_000, timeoutMs * 2);
+    this.perEndpointConcurrency = Math.min(options.perEndpointConcurrency ?? 64, 2 * connectionsPerHost);
+    this.leaseMs = options.leaseMs ?? Math.max(60_000, timeoutMs * 3);
     this.disableAfterMs = options.disableAfterMs ?? 5 * 24 * 3_600_000;
-    if (this.leaseMs <= timeoutMs) throw new RangeError('leaseMs must be longer than timeoutMs');
+    // A delivery may wait one timeout for a connection, then take one timeout: the lease must cover both.
+    if (this.leaseMs <= 2 * timeoutMs) throw new RangeError('leaseMs must be longer than two timeouts');
     this.listener = new NotificationListener({
       connectionString: options.databaseUrl,
       channel: deliveryChannel,

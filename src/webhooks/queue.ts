@@ -97,61 +97,53 @@ export interface AttemptOutcome {
 }
 
 /**
- * Stores a batch of attempt results in one transaction: each delivery's new state and its attempt
+ * Stores a batch of attempt results in one statement: each delivery's new state and its attempt
  * record, and what the results say about their endpoints (a success clears the failure clock; a
- * failure starts it; 5 days of only failures, or a 410, disables the endpoint).
+ * failure starts it; 5 days of only failures, or a 410, disables the endpoint). One statement
+ * rather than a transaction of several: a connection held between statements when the database
+ * goes away would raise an error no query is waiting for.
  */
 export async function recordOutcomes(db: Kysely<DB>, outcomes: AttemptOutcome[], disableAfterMs: number): Promise<void> {
   if (outcomes.length === 0) return;
-  const succeededEndpoints = [...new Set(outcomes.filter((o) => o.status === 'succeeded').map((o) => o.endpoint_id))];
-  const failedEndpoints = [
-    ...new Set(outcomes.filter((o) => o.status !== 'succeeded' && !succeededEndpoints.includes(o.endpoint_id)).map((o) => o.endpoint_id)),
-  ];
-  const goneEndpoints = [...new Set(outcomes.filter((o) => o.gone).map((o) => o.endpoint_id))];
-
-  const write = async (executor: Kysely<DB>) => {
-    await sql`
-      with result as (
-        select * from unnest(
-          ${outcomes.map((o) => o.delivery_id)}::uuid[],
-          ${outcomes.map((o) => o.attempt)}::int[],
-          ${outcomes.map((o) => o.status)}::text[],
-          ${outcomes.map((o) => o.next_attempt_at?.toISOString() ?? null)}::timestamptz[],
-          ${outcomes.map((o) => o.record.at)}::timestamptz[],
-          ${outcomes.map((o) => o.record.status_code)}::int[],
-          ${outcomes.map((o) => o.record.error)}::text[],
-          ${outcomes.map((o) => o.record.duration_ms)}::int[],
-          ${outcomes.map((o) => JSON.stringify(o.record))}::text[]
-        ) as r(id, attempt, status, next_attempt_at, attempted_at, status_code, error, duration_ms, record)
-      ), cleared as (
-        update webhook_endpoints set failing_since = null
-        where id = any (${succeededEndpoints}::uuid[]) and failing_since is not null
-      )
-      update webhook_deliveries d
-      set status = r.status, next_attempt_at = r.next_attempt_at, last_attempt_at = r.attempted_at,
-        last_status_code = r.status_code, last_error = r.error, last_duration_ms = r.duration_ms,
-        attempts = d.attempts || jsonb_build_array(r.record::jsonb)
-      from result r
-      where d.id = r.id and d.status = 'pending' and d.attempt_count = r.attempt
-    `.execute(executor);
-    if (failedEndpoints.length > 0) {
-      await sql`
-        update webhook_endpoints set failing_since = now()
-        where id = any (${failedEndpoints}::uuid[]) and failing_since is null
-      `.execute(executor);
-      await sql`
-        update webhook_endpoints set status = 'disabled', disabled_reason = 'failing'
-        where id = any (${failedEndpoints}::uuid[]) and status = 'enabled'
-          and failing_since <= now() - ${disableAfterMs} * interval '1 millisecond'
-      `.execute(executor);
-    }
-    if (goneEndpoints.length > 0) {
-      await sql`
-        update webhook_endpoints set status = 'disabled', disabled_reason = 'gone'
-        where id = any (${goneEndpoints}::uuid[]) and status = 'enabled'
-      `.execute(executor);
-    }
-  };
-  if (failedEndpoints.length === 0 && goneEndpoints.length === 0) await write(db);
-  else await db.transaction().execute(write);
+  const succeeded = [...new Set(outcomes.filter((o) => o.status === 'succeeded').map((o) => o.endpoint_id))];
+  const failed = [...new Set(outcomes.filter((o) => o.status !== 'succeeded' && !succeeded.includes(o.endpoint_id)).map((o) => o.endpoint_id))];
+  const gone = [...new Set(outcomes.filter((o) => o.gone).map((o) => o.endpoint_id))];
+  const disableAfter = sql`${disableAfterMs} * interval '1 millisecond'`;
+  await sql`
+    with result as (
+      select * from unnest(
+        ${outcomes.map((o) => o.delivery_id)}::uuid[],
+        ${outcomes.map((o) => o.attempt)}::int[],
+        ${outcomes.map((o) => o.status)}::text[],
+        ${outcomes.map((o) => o.next_attempt_at?.toISOString() ?? null)}::timestamptz[],
+        ${outcomes.map((o) => o.record.at)}::timestamptz[],
+        ${outcomes.map((o) => o.record.status_code)}::int[],
+        ${outcomes.map((o) => o.record.error)}::text[],
+        ${outcomes.map((o) => o.record.duration_ms)}::int[],
+        ${outcomes.map((o) => JSON.stringify(o.record))}::text[]
+      ) as r(id, attempt, status, next_attempt_at, attempted_at, status_code, error, duration_ms, record)
+    ), endpoints as (
+      -- The right-hand sides see each endpoint as it was: disabled for failing when it had already
+      -- been failing for disableAfter before this batch.
+      update webhook_endpoints e
+      set failing_since = case when e.id = any (${succeeded}::uuid[]) then null else coalesce(e.failing_since, now()) end,
+        status = case
+          when e.status = 'enabled' and (e.id = any (${gone}::uuid[]) or (e.id = any (${failed}::uuid[]) and e.failing_since <= now() - ${disableAfter}))
+          then 'disabled' else e.status end,
+        disabled_reason = case
+          when e.status <> 'enabled' then e.disabled_reason
+          when e.id = any (${gone}::uuid[]) then 'gone'
+          when e.id = any (${failed}::uuid[]) and e.failing_since <= now() - ${disableAfter} then 'failing'
+          else e.disabled_reason end
+      where (e.id = any (${succeeded}::uuid[]) and e.failing_since is not null)
+        or (e.id = any (${failed}::uuid[]) and (e.failing_since is null or (e.status = 'enabled' and e.failing_since <= now() - ${disableAfter})))
+        or (e.id = any (${gone}::uuid[]) and e.status = 'enabled')
+    )
+    update webhook_deliveries d
+    set status = r.status, next_attempt_at = r.next_attempt_at, last_attempt_at = r.attempted_at,
+      last_status_code = r.status_code, last_error = r.error, last_duration_ms = r.duration_ms,
+      attempts = d.attempts || jsonb_build_array(r.record::jsonb)
+    from result r
+    where d.id = r.id and d.status = 'pending' and d.attempt_count = r.attempt
+  `.execute(db);
 }
