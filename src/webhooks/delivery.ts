@@ -38,8 +38,8 @@ class AttemptTimeout extends Error {
 }
 
 class QueueTimeout extends Error {
-  constructor(readonly timeoutMs: number) {
-    super(`no connection to the receiver came free within ${timeoutMs / 1000} s`);
+  constructor(readonly waitedMs: number) {
+    super(`no connection to the receiver came free within ${waitedMs / 1000} s`);
   }
 }
 
@@ -163,7 +163,8 @@ export class WebhookSender {
       const untilDeadline = (from: number) => Math.max(from + this.timeoutMs - performance.now(), 0);
       let timer =
         clock.startedAt === undefined
-          ? setTimeout(() => request.destroy(new QueueTimeout(this.timeoutMs)), untilDeadline(clock.queuedAt))
+          ? // The attempts ahead of it each take at most one timeout; twice that means something is wrong.
+            setTimeout(() => request.destroy(new QueueTimeout(2 * this.timeoutMs)), untilDeadline(clock.queuedAt) + this.timeoutMs)
           : setTimeout(() => request.destroy(new AttemptTimeout(this.timeoutMs)), untilDeadline(clock.startedAt));
       request.once('socket', () => {
         if (clock.startedAt !== undefined) return;

@@ -37,7 +37,7 @@ export interface DispatcherOptions {
   perEndpointConcurrency?: number;
   /** Kept-alive connections to one receiver host. */
   connectionsPerHost?: number;
-  /** How long a claimed delivery stays ours; after it, another dispatcher may take it. Longer than 2 timeouts. */
+  /** How long a claimed delivery stays ours; after it, another dispatcher may take it. Longer than 3 timeouts. */
   leaseMs?: number;
   /** An endpoint failing for this long without a success is disabled; 5 days by default. */
   disableAfterMs?: number;
@@ -122,10 +122,10 @@ export class WebhookDispatcher {
     this.batchSize = options.batchSize ?? 100;
     this.concurrency = options.concurrency ?? 200;
     this.perEndpointConcurrency = Math.min(options.perEndpointConcurrency ?? 64, 2 * connectionsPerHost);
-    this.leaseMs = options.leaseMs ?? Math.max(60_000, timeoutMs * 3);
+    this.leaseMs = options.leaseMs ?? Math.max(60_000, timeoutMs * 4);
     this.disableAfterMs = options.disableAfterMs ?? 5 * 24 * 3_600_000;
-    // A delivery may wait one timeout for a connection, then take one timeout: the lease must cover both.
-    if (this.leaseMs <= 2 * timeoutMs) throw new RangeError('leaseMs must be longer than two timeouts');
+    // A delivery may wait up to two timeouts for a connection, then take one: the lease must cover all three.
+    if (this.leaseMs <= 3 * timeoutMs) throw new RangeError('leaseMs must be longer than three timeouts');
     this.listener = new NotificationListener({
       connectionString: options.databaseUrl,
       channel: deliveryChannel,

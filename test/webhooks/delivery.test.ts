@@ -180,6 +180,27 @@ t.test('a receiver that hangs is given up on after the timeout and tried again',
   t.match(second, { attempt: 2, status_code: 200, error: null });
 });
 
+t.test('an attempt waiting for a connection to a busy receiver gets its whole timeout once it has one', async (t) => {
+  const testApp = await setUp(t);
+  // The first request hangs; the others are answered at once.
+  const receiver = await startReceiver(t, (_request, index, response) => {
+    if (index > 0) response.writeHead(204).end();
+  });
+  const endpoint = await registerEndpoint(testApp.app, testApp.school, { url: receiver.url, events: ['document.verified'] });
+  startDispatcher(t, testApp.database.url, { timeoutMs: 400, connectionsPerHost: 1, perEndpointConcurrency: 2, retryDelaysMs: [60_000] });
+  await emit(testApp.db, verifiedEvent());
+  await eventually(() => receiver.requests.length === 1);
+  await emit(testApp.db, verifiedEvent());
+  const list = await eventually(async () => {
+    const deliveries = await deliveriesOf(testApp, endpoint.id);
+    return deliveries.length === 2 && deliveries.every((d) => d.attempt_count === 1 && d.attempts.length === 1) && deliveries;
+  });
+  const [second, first] = list;
+  t.match(first?.attempts[0], { status_code: null, error: 'timed out after 0.4 s' }, 'the hanging one timed out');
+  t.match(second?.attempts[0], { status_code: 204, error: null }, 'the one queued behind it was sent once the connection was free');
+  t.ok((second?.attempts[0]?.duration_ms ?? Infinity) < 300, `its duration counts from its connection (${second?.attempts[0]?.duration_ms} ms)`);
+});
+
 t.test('429 and 503 are retried when Retry-After says, not sooner', async (t) => {
   const testApp = await setUp(t);
   const receiver = await startReceiver(t, (_request, index, response) => {
