@@ -9,7 +9,7 @@ import { runEmswp } from '../support/run-process.js';
 
 const id = '3d6f0b8e-5b7a-4c1e-9f2d-8a1b2c3d4e5f';
 
-// Twelve runs of the built CLI (`npm test` builds first): a few seconds in all, more on a busy machine.
+// Every case runs the built CLI (`npm test` builds first): a few seconds in all, more on a busy machine.
 t.setTimeout(300_000);
 
 /** Runs the commands two at a time, in order, so a small machine is not swamped. */
