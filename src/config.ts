@@ -173,6 +173,7 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: read(env, 'METRICS_TOKEN'),
     verifyRateLimit: integer(env, 'VERIFY_RATE_LIMIT', 30, 1, 1_000_000),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
-    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    // Zero would leave no time for any request to finish: every stop would be a forced one.
+    shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 100, 600_000),
   };
 }

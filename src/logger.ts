@@ -22,6 +22,12 @@ export const redactedPaths = [
   '*.email',
   '*.contact_email',
   '*.secret',
+  // One level further down: an applicant inside a manifest payload, a document inside an error.
+  '*.*.given_name',
+  '*.*.family_name',
+  '*.*.date_of_birth',
+  '*.*.email',
+  '*.*.secret',
 ];
 
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {

@@ -107,7 +107,7 @@ t.test('a bad value of any setting is refused with a message naming the variable
     ['WEBHOOK_WORKER', ['maybe']],
     ['WEBHOOK_ALLOW_PRIVATE_NETWORKS', ['sometimes']],
     ['TRUST_PROXY', ['perhaps']],
-    ['SHUTDOWN_GRACE_MS', ['1s', '600001']],
+    ['SHUTDOWN_GRACE_MS', ['1s', '0', '600001']],
   ];
   for (const [variable, values] of bad) {
     for (const value of values) {

@@ -97,3 +97,14 @@ t.test('personal fields and manifests never reach the log', async (t) => {
   neverLogged(t, lines, [manifest, personal.given_name, personal.family_name, personal.date_of_birth, personal.email]);
   t.ok(lines.some((line) => line.includes('submission received') && line.includes('[redacted]')), 'the logged objects are there, redacted');
 });
+
+t.test('personal data nested two levels down (a manifest payload logged while debugging) is redacted too', async (t) => {
+  const { app, issuer, lines } = await appWithCapturedLog(t);
+  app.get('/v1/test/nested', async (request) => {
+    request.log.info({ submission: { applicant: personal } }, 'submission seen');
+    return { ok: true };
+  });
+  t.equal((await app.inject({ method: 'GET', url: '/v1/test/nested', headers: bearer(await issuer.admin()) })).statusCode, 200);
+  t.ok(lines.some((line) => line.includes('submission seen')), 'the line itself was written');
+  neverLogged(t, lines, [personal.given_name, personal.family_name, personal.date_of_birth, personal.email]);
+});
