@@ -119,32 +119,49 @@ export async function listApplicantReleases(
 // Documents as a program sees them: only through an active release of its own. Both reads call
 // the PL/pgSQL functions of migration 0005, which keep their plans per connection (see there).
 
-/** A row of the program_document_rows view: a documents row with its school and its release. */
-type ReleasedRow = DocumentRow & {
-  school_wdoms_id: string;
-  school_name: string;
-  release_program_id: string;
-  release_applicant_id: string;
-  release_document_id: string;
-  released_at: Date;
-  release_withdrawn_at: Date | null;
-  listed_at: Date;
-};
+/**
+ * What a program read fetches from the program_document_rows view: every column of documents, the
+ * school's summary and the release's copy of updated_at (the list position). The release's other
+ * columns only serve the functions' filters and are not sent.
+ */
+const documentColumns = [
+  'id',
+  'type',
+  'status',
+  'status_reason',
+  'school_id',
+  'applicant_id',
+  'ecfmg_id',
+  'given_name',
+  'family_name',
+  'date_of_birth',
+  'sha256',
+  'size',
+  'media_type',
+  'submission_id',
+  'key_id',
+  'signed_at',
+  'manifest',
+  'manifest_sha256',
+  'letter_id',
+  'supersedes',
+  'superseded_by',
+  'available_at',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof DocumentRow)[];
+
+/** Fails to compile when documents gains a column this list does not fetch. */
+type EveryDocumentColumnFetched = Exclude<keyof DocumentRow, (typeof documentColumns)[number]> extends never ? true : never;
+const _everyColumnFetched: EveryDocumentColumnFetched = true;
+
+const fetched = sql.join([...documentColumns, 'school_wdoms_id', 'school_name', 'listed_at'].map((column) => sql.ref(column)));
+
+type ReleasedRow = DocumentRow & { school_wdoms_id: string; school_name: string; listed_at: Date };
 
 export type ReleasedDocument = DocumentWithSchool & { listed_at: Date };
 
-/** The release's columns only served the query; the document keeps its own and gains its school. */
-function toDocument(row: ReleasedRow): ReleasedDocument {
-  const {
-    school_wdoms_id,
-    school_name,
-    release_program_id: _program,
-    release_applicant_id: _applicant,
-    release_document_id: _document,
-    released_at: _releasedAt,
-    release_withdrawn_at: _withdrawnAt,
-    ...document
-  } = row;
+function toDocument({ school_wdoms_id, school_name, ...document }: ReleasedRow): ReleasedDocument {
   return { ...document, school: { id: document.school_id, wdoms_id: school_wdoms_id, name: school_name } };
 }
 
@@ -153,7 +170,7 @@ function toDocument(row: ReleasedRow): ReleasedDocument {
  * unknown, another program's, or withdrawn, so neither the answer nor its timing tells them apart.
  */
 export async function findReleasedDocument(db: Executor, documentId: string, programId: string): Promise<ReleasedDocument | undefined> {
-  const { rows } = await sql<ReleasedRow>`select * from program_released_document(${programId}::uuid, ${documentId}::uuid)`.execute(db);
+  const { rows } = await sql<ReleasedRow>`select ${fetched} from program_released_document(${programId}::uuid, ${documentId}::uuid)`.execute(db);
   const row = rows[0];
   return row && toDocument(row);
 }
@@ -182,7 +199,7 @@ export async function listProgramDocuments(
   after?: Cursor,
 ): Promise<ReleasedDocument[]> {
   const { rows } = await sql<ReleasedRow>`
-    select * from program_documents(
+    select ${fetched} from program_documents(
       ${programId}::uuid, ${filters.applicant_id ?? null}::uuid, ${filters.ecfmg_id ?? null}::text,
       ${filters.type ?? null}::text, ${filters.status ?? null}::text, ${filters.updated_since ?? null}::timestamptz,
       ${after?.at ?? null}::timestamptz, ${after?.id ?? null}::uuid, ${limit + 1}::integer
