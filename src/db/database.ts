@@ -22,7 +22,9 @@ export function createDatabase(connectionString: string, poolSize = 10): { db: D
         oid === INT8 ? (value: string) => Number(value) : oid === DATE ? (value: string) => value : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // An idle client losing its connection (database restart) must not crash the process.
+  // A client losing its connection (a database restart) must not crash the process: an idle one
+  // reports on the pool, one checked out reports on itself, and the query in flight fails anyway.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), pool };
 }
