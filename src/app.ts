@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { applicantRoutes } from './applicants/routes.js';
@@ -12,6 +13,7 @@ import { loadServiceKey, type ServiceKey } from './crypto/service-key.js';
 import type { Database } from './db/database.js';
 import { disclosureRoutes } from './disclosures/routes.js';
 import { migrationsFolder } from './db/migrator.js';
+import { documentRoutes } from './documents/routes.js';
 import { healthRoutes } from './health/routes.js';
 import { authentication } from './http/authentication.js';
 import { closeConnectionsWhenClosing } from './http/closing.js';
@@ -19,6 +21,7 @@ import { registerErrorHandling } from './http/error-handler.js';
 import './http/fastify-types.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
+import { letterRoutes } from './letters/routes.js';
 import { programRoutes } from './programs/routes.js';
 import { receiptRoutes } from './receipts/routes.js';
 import { releaseRoutes } from './releases/routes.js';
@@ -92,15 +95,19 @@ export async function buildApp({ config, db, logger, verifier, serviceKey }: App
   await registerOpenApi(app, packageVersion);
   await app.register(authentication, { verifier: verifier ?? (await tokenVerifierFor(config, logger)) });
   registerMetrics(app, config.metricsToken);
+  // Parsing only: each multipart route reads its parts itself, with its own limits.
+  await app.register(multipart, { limits: { fileSize: config.maxDocumentBytes, files: 2, fields: 2, parts: 4 } });
 
   await app.register(healthRoutes, { latestMigration: latestMigration() });
   await app.register(meRoutes, { prefix: '/v1' });
-  await app.register(webhookRoutes, { prefix: '/v1' });
   await app.register(schoolRoutes, { prefix: '/v1' });
   await app.register(schoolKeyRoutes, { prefix: '/v1' });
   await app.register(applicantRoutes, { prefix: '/v1' });
   await app.register(programRoutes, { prefix: '/v1' });
   await app.register(serviceJwksRoutes);
+  await app.register(webhookRoutes, { prefix: '/v1' });
+  await app.register(documentRoutes, { prefix: '/v1' });
+  await app.register(letterRoutes, { prefix: '/v1' });
   await app.register(releaseRoutes, { prefix: '/v1' });
   await app.register(disclosureRoutes, { prefix: '/v1' });
   await app.register(receiptRoutes, { prefix: '/v1' });

@@ -4,9 +4,11 @@
  */
 import type { ApplicantTables } from '../applicants/tables.js';
 import type { DisclosureTables } from '../disclosures/tables.js';
+import type { DocumentTables } from '../documents/tables.js';
+import type { LetterTables } from '../letters/tables.js';
 import type { ProgramTables } from '../programs/tables.js';
 import type { ReleaseTables } from '../releases/tables.js';
 import type { SchoolTables } from '../schools/tables.js';
 import type { WebhookTables } from '../webhooks/tables.js';
 
-export interface DB extends SchoolTables, ApplicantTables, ProgramTables, WebhookTables, ReleaseTables, DisclosureTables {}
+export interface DB extends SchoolTables, ApplicantTables, ProgramTables, LetterTables, DocumentTables, WebhookTables, ReleaseTables, DisclosureTables {}

@@ -24,6 +24,17 @@ export const errorCodes = {
   key_revoked: { status: 422, title: 'The manifest is signed with a revoked key' },
   signature_invalid: { status: 422, title: 'The manifest signature does not verify' },
   issuer_mismatch: { status: 422, title: "The manifest's issuer is not the calling school" },
+  // Document submission and status (src/documents)
+  multipart_invalid: { status: 400, title: 'The multipart body is not a submission' },
+  school_not_active: { status: 403, title: 'Only an active school can submit documents' },
+  digest_mismatch: { status: 422, title: 'The bytes are not the ones the manifest describes' },
+  media_type_invalid: { status: 422, title: 'Only PDF documents are accepted' },
+  letter_invalid: { status: 422, title: 'The letter_id is not an open letter request of this applicant' },
+  supersede_invalid: { status: 422, title: 'The document named in supersedes cannot be replaced by this submission' },
+  submission_conflict: { status: 409, title: 'This submission id was already used with other bytes' },
+  invalid_transition: { status: 409, title: 'The document cannot move to that status from its current one' },
+  letter_waived: { status: 403, title: 'The right to view this letter was waived' },
+  embargoed: { status: 403, title: 'The content is not available before its release date' },
   // The trust registry: schools and their keys, applicants, programs (src/schools, src/applicants, src/programs)
   school_exists: { status: 409, title: 'A school with this wdoms_id is already registered' },
   school_status_unchanged: { status: 409, title: 'The school already has this status' },
