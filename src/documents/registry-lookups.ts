@@ -1,22 +1,29 @@
 import type { JWK } from 'jose';
-import type { Executor } from './repository.js';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import type { RegisteredManifestKey } from './manifest.js';
 import type { StatedIdentity } from './matching.js';
+import type { Executor } from './repository.js';
 
 export interface SubmittingSchool {
   id: string;
   wdoms_id: string;
   name: string;
   status: 'pending' | 'active' | 'suspended';
+  /** Every key registered for this school: a manifest can never name another school's key. */
+  keys: (RegisteredManifestKey & { kid: string })[];
 }
 
+/** The calling school with its keys, in one round trip: a school has a handful of keys at most. */
 export async function findSubmittingSchool(db: Executor, id: string): Promise<SubmittingSchool | undefined> {
-  return db.selectFrom('schools').select(['id', 'wdoms_id', 'name', 'status']).where('id', '=', id).executeTakeFirst();
-}
-
-/** Only keys registered for the calling school: a manifest can never name another school's key. */
-export async function findSchoolKey(db: Executor, schoolId: string, kid: string): Promise<{ jwk: JWK; alg: string; status: 'active' | 'revoked' } | undefined> {
-  const row = await db.selectFrom('school_keys').select(['jwk', 'alg', 'status']).where('school_id', '=', schoolId).where('kid', '=', kid).executeTakeFirst();
-  return row && { jwk: row.jwk as JWK, alg: row.alg, status: row.status };
+  const row = await db
+    .selectFrom('schools')
+    .select(['schools.id', 'schools.wdoms_id', 'schools.name', 'schools.status'])
+    .select((eb) =>
+      jsonArrayFrom(eb.selectFrom('school_keys').select(['school_keys.kid', 'school_keys.jwk', 'school_keys.alg', 'school_keys.status']).whereRef('school_keys.school_id', '=', 'schools.id')).as('keys'),
+    )
+    .where('schools.id', '=', id)
+    .executeTakeFirst();
+  return row && { ...row, keys: row.keys.map((key) => ({ kid: key.kid, jwk: key.jwk as JWK, alg: key.alg, status: key.status })) };
 }
 
 export async function findApplicantByEcfmgId(db: Executor, ecfmgId: string): Promise<(StatedIdentity & { id: string }) | undefined> {

@@ -75,9 +75,8 @@ export async function findBySubmission(db: Executor, schoolId: string, submissio
   return row && toDocument(row);
 }
 
-export async function insertDocument(trx: Executor, values: Insertable<DocumentsTable>): Promise<string> {
-  const { id } = await trx.insertInto('documents').values(values).returning('id').executeTakeFirstOrThrow();
-  return id;
+export async function insertDocument(trx: Executor, values: Insertable<DocumentsTable>): Promise<DocumentRow> {
+  return trx.insertInto('documents').values(values).returningAll().executeTakeFirstOrThrow();
 }
 
 /** Copies a received file into the database chunk by chunk. */
@@ -166,9 +165,8 @@ export async function listDocuments(db: Executor, filters: DocumentFilters, limi
   if (filters.status !== undefined) query = query.where('documents.status', '=', filters.status);
   if (filters.updated_since !== undefined) query = query.where('documents.updated_at', '>=', filters.updated_since);
   if (after !== undefined) {
-    query = query.where((eb) =>
-      eb.or([eb('documents.updated_at', '>', after.at), eb.and([eb('documents.updated_at', '=', after.at), eb('documents.id', '>', after.id)])]),
-    );
+    // A row comparison, so Postgres starts the index scan right after the cursor instead of filtering.
+    query = query.where((eb) => eb(eb.refTuple('documents.updated_at', 'documents.id'), '>', eb.tuple(after.at, after.id)));
   }
   const rows = await query.orderBy('documents.updated_at').orderBy('documents.id').limit(limit + 1).execute();
   return rows.map(toDocument);

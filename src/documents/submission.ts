@@ -8,16 +8,16 @@ import { verifyManifest, type ManifestPayload as Manifest } from './manifest.js'
 import { matchStatus } from './matching.js';
 import {
   findBySubmission,
-  findDocument,
   insertChunksFromFile,
   insertDocument,
   lockDocument,
   type DocumentWithSchool,
 } from './repository.js';
-import { findApplicantByEcfmgId, findSchoolKey, type SubmittingSchool } from './registry-lookups.js';
+import { findApplicantByEcfmgId, type SubmittingSchool } from './registry-lookups.js';
 import { moveReleasesToReplacement } from '../releases/repository.js';
 import { canMove } from './status.js';
 import { changeStatus, recordStatus, type Actor } from './transitions.js';
+import type { DocumentRow } from './tables.js';
 import type { ReceivedFile } from './upload.js';
 
 export interface Submission {
@@ -66,7 +66,7 @@ export async function submitDocument(db: Kysely<DB>, submission: Submission): Pr
   const now = submission.now ?? new Date();
   const { manifest, header } = await verifyManifest(submission.manifest, {
     expectedIssuer: school.wdoms_id,
-    keyFor: (kid) => findSchoolKey(db, school.id, kid),
+    keyFor: async (kid) => school.keys.find((key) => key.kid === kid),
     now,
   });
   checkBytes(manifest, file);
@@ -75,10 +75,8 @@ export async function submitDocument(db: Kysely<DB>, submission: Submission): Pr
   if (existing) return sameSubmission(existing, file);
 
   try {
-    const id = await db.transaction().execute((trx) => store(trx, submission, manifest, header.kid, { sub: caller.sub, role: caller.role }, now));
-    const document = await findDocument(db, id);
-    if (!document) throw new Error(`document ${id} vanished after commit`);
-    return { document, created: true };
+    const row = await db.transaction().execute((trx) => store(trx, submission, manifest, header.kid, { sub: caller.sub, role: caller.role }, now));
+    return { document: { ...row, school: { id: school.id, wdoms_id: school.wdoms_id, name: school.name } }, created: true };
   } catch (error) {
     // Two identical submissions raced: the loser answers like a resubmission.
     if ((error as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION && (error as { constraint?: string }).constraint === 'documents_submission_once') {
@@ -89,7 +87,7 @@ export async function submitDocument(db: Kysely<DB>, submission: Submission): Pr
   }
 }
 
-async function store(trx: Transaction<DB>, submission: Submission, manifest: Manifest, kid: string, actor: Actor, now: Date): Promise<string> {
+async function store(trx: Transaction<DB>, submission: Submission, manifest: Manifest, kid: string, actor: Actor, now: Date): Promise<DocumentRow> {
   const { school, file } = submission;
   const applicant = await findApplicantByEcfmgId(trx, manifest.applicant.ecfmg_id);
   const replaced = manifest.supersedes === undefined ? undefined : await replaceable(trx, school.id, manifest);
@@ -97,7 +95,7 @@ async function store(trx: Transaction<DB>, submission: Submission, manifest: Man
 
   const status = matchStatus(applicant, manifest.applicant);
   const embargo = manifest.document.type === 'mspe' && submission.mspeReleaseAt !== undefined && submission.mspeReleaseAt > now ? submission.mspeReleaseAt : now;
-  const id = await insertDocument(trx, {
+  const inserted = await insertDocument(trx, {
     type: manifest.document.type,
     status,
     status_reason: status === 'needs_review' ? 'identity_mismatch' : null,
@@ -121,8 +119,10 @@ async function store(trx: Transaction<DB>, submission: Submission, manifest: Man
     created_at: now,
     updated_at: now,
   });
+  const { id } = inserted;
   await insertChunksFromFile(trx, id, file.path);
-  await recordStatus(trx, { id, school_id: school.id, type: manifest.document.type }, null, { to: status, reason: 'submitted', actor });
+  // A document this new is released to no program yet: only its school (and operators) hear of it.
+  await recordStatus(trx, { id, school_id: school.id, type: manifest.document.type }, null, { to: status, reason: 'submitted', actor }, []);
   if (letter) await markReceived(trx, letter, id);
   if (replaced) {
     await changeStatus(trx, replaced, {
@@ -134,7 +134,7 @@ async function store(trx: Transaction<DB>, submission: Submission, manifest: Man
     });
     await moveReleasesToReplacement(trx, replaced.id, id);
   }
-  return id;
+  return inserted;
 }
 
 /** The document a replacement names: the same school's, about the same applicant, of the same type, still current. */

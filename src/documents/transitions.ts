@@ -28,7 +28,14 @@ export interface Change {
  * Keeps a status in the document's history and tells the webhook outbox, in the caller's
  * transaction: the school that sent it and the programs it is released to right now hear of it.
  */
-export async function recordStatus(trx: Executor, doc: Omit<Subject, 'status'>, from: DocumentStatus | null, change: Omit<Change, 'statusReason'>): Promise<void> {
+export async function recordStatus(
+  trx: Executor,
+  doc: Omit<Subject, 'status'>,
+  from: DocumentStatus | null,
+  change: Omit<Change, 'statusReason'>,
+  /** The programs the document is released to, when the caller already knows them. */
+  programIds?: string[],
+): Promise<void> {
   await insertEvent(trx, { documentId: doc.id, from, to: change.to, reason: change.reason, actor: change.actor.sub, actorRole: change.actor.role });
   await enqueueEvent(trx, {
     type: `document.${change.to}`,
@@ -39,7 +46,7 @@ export async function recordStatus(trx: Executor, doc: Omit<Subject, 'status'>, 
       previous_status: from,
       ...(change.set?.superseded_by ? { superseded_by: change.set.superseded_by } : {}),
     },
-    audience: { school_id: doc.school_id, program_ids: await programsReleasedTo(trx, doc.id) },
+    audience: { school_id: doc.school_id, program_ids: programIds ?? (await programsReleasedTo(trx, doc.id)) },
   });
 }
 

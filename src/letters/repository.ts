@@ -33,7 +33,7 @@ export async function letterWaived(db: Executor, letterId: string | null): Promi
 export async function listLetterRequests(db: Executor, applicantId: string, limit: number, after?: Cursor): Promise<LetterRequestRow[]> {
   let query = db.selectFrom('letter_requests').selectAll().where('applicant_id', '=', applicantId);
   if (after !== undefined) {
-    query = query.where((eb) => eb.or([eb('created_at', '>', after.at), eb.and([eb('created_at', '=', after.at), eb('id', '>', after.id)])]));
+    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.at, after.id)));
   }
   return query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
 }
