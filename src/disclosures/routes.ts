@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireRole } from '../http/authentication.js';
 import { decodeCursor, pageFrom } from '../http/cursor.js';
-import { notFound } from '../http/problem.js';
 import { IdParams, pageOf } from '../http/schemas.js';
 import { listDisclosures, type DisclosureListRow } from './repository.js';
 import { DisclosureListQuery, DisclosureSchema } from './schemas.js';
+import { applicantVisibleTo } from '../applicants/service.js';
 
 const disclosureView = (row: DisclosureListRow) => ({
   id: row.id,
@@ -30,10 +30,7 @@ export const disclosureRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const caller = requireRole(request, 'admin', 'applicant');
-      const applicantId = request.params.id;
-      if (caller.role === 'applicant' && caller.applicant_id !== applicantId) throw notFound('applicant');
-      const exists = await app.db.selectFrom('applicants').select('id').where('id', '=', applicantId).executeTakeFirst();
-      if (!exists) throw notFound('applicant');
+      const { id: applicantId } = await applicantVisibleTo(app.db, caller, request.params.id);
       const { limit, cursor } = request.query;
       const rows = await listDisclosures(app.db, applicantId, limit, cursor === undefined ? undefined : decodeCursor(cursor));
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), disclosureView);

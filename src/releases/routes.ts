@@ -10,6 +10,7 @@ import { listApplicantReleases, listProgramDocuments } from './repository.js';
 import { CreateReleaseBody, ReleaseListQuery, ReleaseRef, ReleaseSchema } from './schemas.js';
 import { releaseDocument, withdrawRelease } from './service.js';
 import { releaseView } from './view.js';
+import { applicantVisibleTo } from '../applicants/service.js';
 
 const tags = ['releases'];
 
@@ -50,10 +51,7 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const caller = requireRole(request, 'admin', 'applicant');
-      const applicantId = request.params.id;
-      if (caller.role === 'applicant' && caller.applicant_id !== applicantId) throw notFound('applicant');
-      const exists = await app.db.selectFrom('applicants').select('id').where('id', '=', applicantId).executeTakeFirst();
-      if (!exists) throw notFound('applicant');
+      const { id: applicantId } = await applicantVisibleTo(app.db, caller, request.params.id);
       const { limit, cursor, status } = request.query;
       const rows = await listApplicantReleases(
         app.db,

@@ -39,7 +39,8 @@ async function dropStaleDatabases(admin: ReturnType<typeof createDatabase>['db']
   }
 }
 
-const existing = process.env.DATABASE_URL;
+// Empty counts as unset, as in the service's own configuration: `DATABASE_URL= npm test` asks for the embedded server.
+const existing = process.env.DATABASE_URL?.trim() || undefined;
 const embedded = existing ? undefined : await startEmbedded();
 const url = existing ?? (embedded as { url: string }).url;
 const prefix = `emswp_t_${Math.floor(Date.now() / 1000)}_${randomBytes(3).toString('hex')}`;
