@@ -1,9 +1,10 @@
 import t from 'tap';
+import { webhookEventTypes } from '../../src/webhooks/tables.js';
 import { pdf, submit } from '../support/documents.js';
 import { registerApplicant, registerProgram, registerSchool } from '../support/registry.js';
 import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
 
-const allEvents = ['document.verified', 'document.unmatched', 'document.needs_review', 'document.rejected', 'document.superseded', 'document.revoked', 'release.created', 'release.withdrawn'];
+const allEvents = [...webhookEventTypes];
 
 async function endpoint(ctx: TestApp, token: string): Promise<string> {
   const response = await ctx.app.inject({

@@ -7,6 +7,7 @@ import { createLogger } from '../../src/logger.js';
 import { WebhookDispatcher, type DispatcherOptions } from '../../src/webhooks/dispatcher.js';
 import { enqueueEvent, type WebhookEvent } from '../../src/webhooks/outbox.js';
 import { bearer } from '../support/test-app.js';
+import { webhookEventTypes } from '../../src/webhooks/tables.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -107,13 +108,4 @@ export async function registerEndpoint(
   return response.json<CreatedEndpoint>();
 }
 
-export const allEvents = [
-  'document.verified',
-  'document.unmatched',
-  'document.needs_review',
-  'document.rejected',
-  'document.superseded',
-  'document.revoked',
-  'release.created',
-  'release.withdrawn',
-];
+export const allEvents = [...webhookEventTypes];
