@@ -69,7 +69,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { limit, cursor, updated_since, ...filters } = request.query;
       const scope: DocumentFilters = { ...filters, updated_since: updated_since === undefined ? undefined : new Date(updated_since) };
       if (caller.role === 'school') scope.school_id = caller.school_id;
-      const rows = await listDocuments(app.db, scope, limit, cursor === undefined ? undefined : decodeCursor(cursor));
+      const rows = await listDocuments(app.db, scope, limit, decodeCursor(cursor));
       return pageFrom(rows, limit, (row) => ({ at: row.updated_at, id: row.id }), documentView);
     },
   );
@@ -155,7 +155,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         app.db,
         { ...filters, applicant_id: applicantId, updated_since: updated_since === undefined ? undefined : new Date(updated_since) },
         limit,
-        cursor === undefined ? undefined : decodeCursor(cursor),
+        decodeCursor(cursor),
       );
       return pageFrom(rows, limit, (row) => ({ at: row.updated_at, id: row.id }), documentView);
     },

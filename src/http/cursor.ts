@@ -1,6 +1,9 @@
 import { problem } from './problem.js';
 
-/** A position in a list ordered by (timestamp, id): the last row of the page the client has. */
+/**
+ * A position in a list ordered by (timestamp, id): the last row of the page the client has. The id
+ * is the row's key: a UUID for most lists, a kid for a school's keys.
+ */
 export interface Cursor {
   at: Date;
   id: string;
@@ -13,11 +16,18 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify({ at: cursor.at.toISOString(), id: cursor.id })).toString('base64url');
 }
 
-export function decodeCursor(value: string): Cursor {
+/**
+ * The position a client's `?cursor=` names, or undefined when it sent none; anything this service
+ * did not issue is refused. `id` is the pattern the list's keys follow.
+ */
+export function decodeCursor(value: string, id?: RegExp): Cursor;
+export function decodeCursor(value: string | undefined, id?: RegExp): Cursor | undefined;
+export function decodeCursor(value: string | undefined, id: RegExp = uuid): Cursor | undefined {
+  if (value === undefined) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as { at?: unknown; id?: unknown };
     const at = typeof parsed.at === 'string' ? new Date(parsed.at) : undefined;
-    if (at && !Number.isNaN(at.getTime()) && typeof parsed.id === 'string' && uuid.test(parsed.id)) return { at, id: parsed.id };
+    if (at && !Number.isNaN(at.getTime()) && typeof parsed.id === 'string' && id.test(parsed.id)) return { at, id: parsed.id };
   } catch {
     // fall through to the refusal below
   }

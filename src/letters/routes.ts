@@ -62,7 +62,7 @@ export const letterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const caller = requireRole(request, 'admin', 'applicant');
       const { id: applicantId } = await applicantVisibleTo(app.db, caller, request.params.id);
       const { limit, cursor } = request.query;
-      const rows = await listLetterRequests(app.db, applicantId, limit, cursor === undefined ? undefined : decodeCursor(cursor));
+      const rows = await listLetterRequests(app.db, applicantId, limit, decodeCursor(cursor));
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), letterView);
     },
   );

@@ -58,7 +58,7 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         applicantId,
         { active: status === undefined ? undefined : status === 'active' },
         limit,
-        cursor === undefined ? undefined : decodeCursor(cursor),
+        decodeCursor(cursor),
       );
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), releaseView);
     },
@@ -107,7 +107,7 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         programId,
         { ...filters, updated_since: updated_since === undefined ? undefined : new Date(updated_since) },
         limit,
-        cursor === undefined ? undefined : decodeCursor(cursor),
+        decodeCursor(cursor),
       );
       return pageFrom(rows, limit, (row) => ({ at: row.listed_at, id: row.id }), documentView);
     },

@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { KeyCursor } from './key-cursor.js';
+import type { Cursor } from '../http/cursor.js';
 import type { Executor } from './repository.js';
 import type { SchoolKeyRow, SchoolKeysTable, StoredJwk } from './tables.js';
 
@@ -27,7 +27,7 @@ export async function findSchoolKey(db: Executor, schoolId: string, kid: string)
   return db.selectFrom('school_keys').selectAll().where('kid', '=', kid).where('school_id', '=', schoolId).executeTakeFirst();
 }
 
-export async function listSchoolKeys(db: Executor, schoolId: string, options: { after?: KeyCursor; limit: number }): Promise<SchoolKeyRow[]> {
+export async function listSchoolKeys(db: Executor, schoolId: string, options: { after?: Cursor; limit: number }): Promise<SchoolKeyRow[]> {
   let query = db
     .selectFrom('school_keys')
     .selectAll()
@@ -36,7 +36,7 @@ export async function listSchoolKeys(db: Executor, schoolId: string, options: { 
     .orderBy('kid')
     .limit(options.limit + 1);
   const after = options.after;
-  if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'kid'), '>', eb.tuple(after.at, after.kid)));
+  if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'kid'), '>', eb.tuple(after.at, after.id)));
   return query.execute();
 }
 

@@ -3,7 +3,6 @@ import { requireRole } from '../http/authentication.js';
 import { notFound } from '../http/problem.js';
 import { IdParams, pageOf } from '../http/schemas.js';
 import { checkPastTime } from '../registry/fields.js';
-import { decodeKeyCursor, encodeKeyCursor } from './key-cursor.js';
 import { activeSchoolKeys, listSchoolKeys } from './key-repository.js';
 import { registerSchoolKey, revokeSchoolKey } from './keys.js';
 import { revokeSignedWithCompromisedKey } from '../documents/cascades.js';
@@ -11,6 +10,10 @@ import { actorOf } from '../documents/transitions.js';
 import { Jwks, KeyParams, ListQuery, RegisterKeyBody, RevokeKeyBody, SchoolKey } from './schemas.js';
 import { schoolVisibleTo } from './service.js';
 import { schoolKeyView } from './views.js';
+import { kidPattern } from '../crypto/public-jwk.js';
+import { decodeCursor, pageFrom } from '../http/cursor.js';
+
+const kidFormat = new RegExp(kidPattern);
 
 const tags = ['schools'];
 
@@ -56,13 +59,9 @@ export const schoolKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const caller = requireRole(request, 'admin', 'school');
       const school = await schoolVisibleTo(app.db, caller, request.params.id);
       const { limit, cursor } = request.query;
-      const rows = await listSchoolKeys(app.db, school.id, { after: cursor === undefined ? undefined : decodeKeyCursor(cursor), limit });
-      const page = rows.slice(0, limit);
-      const last = page.at(-1);
-      return {
-        items: page.map(schoolKeyView),
-        next_cursor: rows.length > limit && last ? encodeKeyCursor({ at: last.created_at, kid: last.kid }) : null,
-      };
+      // Keys are named by kid, not a UUID: the cursor's id is a kid.
+      const rows = await listSchoolKeys(app.db, school.id, { after: decodeCursor(cursor, kidFormat), limit });
+      return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.kid }), schoolKeyView);
     },
   );
 

@@ -43,7 +43,7 @@ export const schoolRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { limit, cursor } = request.query;
       const rows = await listSchools(app.db, {
         onlyId: caller.role === 'school' ? caller.school_id : undefined,
-        after: cursor === undefined ? undefined : decodeCursor(cursor),
+        after: decodeCursor(cursor),
         limit,
       });
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), schoolView);
@@ -97,7 +97,7 @@ export const schoolRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const caller = requireRole(request, 'admin', 'school');
       const school = await schoolVisibleTo(app.db, caller, request.params.id);
       const { limit, cursor } = request.query;
-      const rows = await listSchoolStatusEvents(app.db, school.id, { after: cursor === undefined ? undefined : decodeCursor(cursor), limit });
+      const rows = await listSchoolStatusEvents(app.db, school.id, { after: decodeCursor(cursor), limit });
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), schoolEventView);
     },
   );

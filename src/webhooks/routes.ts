@@ -90,7 +90,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const owner = ownerOfRequest(request);
       const { limit, cursor } = request.query;
-      const rows = await repository.listEndpoints(app.db, owner, limit, cursor === undefined ? undefined : decodeCursor(cursor));
+      const rows = await repository.listEndpoints(app.db, owner, limit, decodeCursor(cursor));
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), endpointView);
     },
   );
@@ -168,7 +168,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const endpoint = await repository.findEndpoint(app.db, owner, request.params.id);
       if (!endpoint) throw notFound('webhook endpoint');
       const { limit, cursor } = request.query;
-      const rows = await repository.listDeliveries(app.db, endpoint.id, limit, cursor === undefined ? undefined : decodeCursor(cursor));
+      const rows = await repository.listDeliveries(app.db, endpoint.id, limit, decodeCursor(cursor));
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), deliveryView);
     },
   );
