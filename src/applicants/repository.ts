@@ -1,8 +1,7 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
-import type { DB } from '../db/types.js';
+import type { Insertable } from 'kysely';
+import type { Executor } from '../db/database.js';
 import type { ApplicantRow, ApplicantsTable } from './tables.js';
 
-export type Executor = Kysely<DB> | Transaction<DB>;
 
 /** The new applicant, or undefined when the ECFMG ID is taken (the transaction stays usable). */
 export async function insertApplicant(db: Executor, values: Insertable<ApplicantsTable>): Promise<ApplicantRow | undefined> {

@@ -1,7 +1,8 @@
 import type { PrincipalOf } from '../auth/principal.js';
 import { notFound, problem } from '../http/problem.js';
 import { checkPastDate, normalizedText } from '../registry/fields.js';
-import { findApplicant, insertApplicant, type Executor } from './repository.js';
+import type { Executor } from '../db/database.js';
+import { findApplicant, insertApplicant } from './repository.js';
 import { nameMax } from './schemas.js';
 import type { ApplicantRow } from './tables.js';
 

@@ -2,14 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { entityClaim, roles, type Principal, type Role } from './principal.js';
+import { isUuid } from '../uuid.js';
 
 /** Asymmetric only: an HMAC algorithm would let anyone holding the public key forge tokens. */
 export const accessTokenAlgorithms = ['EdDSA', 'ES256', 'ES384', 'PS256', 'RS256'];
 
 /** `typ` values an access token may carry; anything else (a school manifest, a receipt) is refused. */
 const accessTokenTypes = new Set(['jwt', 'at+jwt', 'application/at+jwt']);
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export class InvalidTokenError extends Error {
   constructor(message: string) {
@@ -47,7 +46,7 @@ function principalFrom(payload: JWTPayload): Principal {
   if (role === 'admin') return { sub: payload.sub, role };
   const claim = entityClaim[role as Exclude<Role, 'admin'>];
   const entity = payload[claim];
-  if (typeof entity !== 'string' || !uuid.test(entity)) {
+  if (typeof entity !== 'string' || !isUuid(entity)) {
     throw new InvalidTokenError(`a ${role} token needs a ${claim} claim holding a UUID`);
   }
   const id = entity.toLowerCase();

@@ -3,6 +3,7 @@ import { developmentIssuerKey, mintAccessToken } from '../auth/development-issue
 import { roles, type Principal } from '../auth/principal.js';
 import { cliConfig } from './config.js';
 import { fail } from './fail.js';
+import { isUuid } from '../uuid.js';
 
 interface TokenOptions {
   role: Principal['role'];
@@ -13,13 +14,11 @@ interface TokenOptions {
   ttl: string;
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function principalFor(options: TokenOptions): Principal {
   const sub = options.sub ?? `dev-${options.role}`;
   const entity = (flag: string, value: string | undefined): string => {
     if (value === undefined) fail(`--role ${options.role} needs ${flag}`);
-    if (!uuid.test(value)) fail(`${flag} must be a UUID, got "${value}"`);
+    if (!isUuid(value)) fail(`${flag} must be a UUID, got "${value}"`);
     return value;
   };
   switch (options.role) {

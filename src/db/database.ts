@@ -1,8 +1,11 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from './types.js';
 
 export type Database = Kysely<DB>;
+
+/** What a repository function runs on: the database, or the caller's transaction. */
+export type Executor = Kysely<DB> | Transaction<DB>;
 
 const INT8 = 20;
 const DATE = 1082;

@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.js';
-import type { DocumentWithSchool, Executor } from '../documents/repository.js';
+import type { Executor } from '../db/database.js';
+import type { DocumentWithSchool } from '../documents/repository.js';
 import type { Cursor } from '../http/cursor.js';
 import type { DisclosureKind } from './tables.js';
 

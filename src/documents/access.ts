@@ -1,6 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import { notFound, problem } from '../http/problem.js';
-import type { Executor, DocumentWithSchool } from './repository.js';
+import type { Executor } from '../db/database.js';
+import type { DocumentWithSchool } from './repository.js';
 import { findDocument } from './repository.js';
 import { findReleasedDocument, isActivelyReleased } from '../releases/repository.js';
 

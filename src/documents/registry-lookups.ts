@@ -2,7 +2,7 @@ import type { JWK } from 'jose';
 import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { RegisteredManifestKey } from './manifest.js';
 import type { StatedIdentity } from './matching.js';
-import type { Executor } from './repository.js';
+import type { Executor } from '../db/database.js';
 
 export interface SubmittingSchool {
   id: string;

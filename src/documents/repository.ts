@@ -1,11 +1,10 @@
 import { createReadStream } from 'node:fs';
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
+import type { Executor } from '../db/database.js';
 import type { DB } from '../db/types.js';
 import type { Cursor } from '../http/cursor.js';
 import type { DocumentRow, DocumentsTable, DocumentStatus, DocumentType } from './tables.js';
-import type { Insertable } from 'kysely';
 
-export type Executor = Kysely<DB> | Transaction<DB>;
 
 /** Bytes per stored chunk: large enough for few rows, small enough never to hold a document whole. */
 export const CHUNK_BYTES = 1024 * 1024;

@@ -1,7 +1,8 @@
 import type { Principal } from '../auth/principal.js';
 import { programsReleasedTo } from '../releases/repository.js';
 import { enqueueEvent } from '../webhooks/outbox.js';
-import { insertEvent, updateDocument, type Executor } from './repository.js';
+import type { Executor } from '../db/database.js';
+import { insertEvent, updateDocument } from './repository.js';
 import { assertCanMove } from './status.js';
 import type { DocumentRow, DocumentStatus, DocumentsTable } from './tables.js';
 

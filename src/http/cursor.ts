@@ -1,4 +1,5 @@
 import { problem } from './problem.js';
+import { uuidPattern } from '../uuid.js';
 
 /**
  * A position in a list ordered by (timestamp, id): the last row of the page the client has. The id
@@ -8,8 +9,6 @@ export interface Cursor {
   at: Date;
   id: string;
 }
-
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Opaque to clients: base64url of a small JSON object. */
 export function encodeCursor(cursor: Cursor): string {
@@ -22,7 +21,7 @@ export function encodeCursor(cursor: Cursor): string {
  */
 export function decodeCursor(value: string, id?: RegExp): Cursor;
 export function decodeCursor(value: string | undefined, id?: RegExp): Cursor | undefined;
-export function decodeCursor(value: string | undefined, id: RegExp = uuid): Cursor | undefined {
+export function decodeCursor(value: string | undefined, id: RegExp = uuidPattern): Cursor | undefined {
   if (value === undefined) return undefined;
   try {
     const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as { at?: unknown; id?: unknown };

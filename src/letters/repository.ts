@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/types.js';
 import type { Cursor } from '../http/cursor.js';
-import type { Executor } from '../documents/repository.js';
+import type { Executor } from '../db/database.js';
 import type { LetterRequestRow } from './tables.js';
 
 export interface NewLetterRequest {

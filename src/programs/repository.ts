@@ -1,8 +1,7 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
-import type { DB } from '../db/types.js';
+import type { Insertable } from 'kysely';
+import type { Executor } from '../db/database.js';
 import type { ProgramRow, ProgramsTable } from './tables.js';
 
-export type Executor = Kysely<DB> | Transaction<DB>;
 
 /** The new program, or undefined when the ACGME ID is taken. */
 export async function insertProgram(db: Executor, values: Insertable<ProgramsTable>): Promise<ProgramRow | undefined> {

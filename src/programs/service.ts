@@ -1,7 +1,8 @@
 import type { PrincipalOf } from '../auth/principal.js';
 import { notFound, problem } from '../http/problem.js';
 import { normalizedText } from '../registry/fields.js';
-import { findProgram, insertProgram, type Executor } from './repository.js';
+import type { Executor } from '../db/database.js';
+import { findProgram, insertProgram } from './repository.js';
 import { programNameMax, specialtyMax } from './schemas.js';
 import type { ProgramRow } from './tables.js';
 

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { DB } from '../db/types.js';
-import type { DocumentWithSchool, Executor } from '../documents/repository.js';
+import type { Executor } from '../db/database.js';
+import type { DocumentWithSchool } from '../documents/repository.js';
 import type { DocumentRow, DocumentStatus, DocumentType } from '../documents/tables.js';
 import type { Cursor } from '../http/cursor.js';
 import type { ReleaseRow } from './tables.js';

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { Cursor } from '../http/cursor.js';
-import type { Executor } from './repository.js';
+import type { Executor } from '../db/database.js';
 import type { SchoolKeyRow, SchoolKeysTable, StoredJwk } from './tables.js';
 
 /** The new key, or undefined when its kid or its thumbprint is taken (the transaction stays usable). */

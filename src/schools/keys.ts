@@ -4,7 +4,7 @@ import type { DB } from '../db/types.js';
 import { notFound, problem } from '../http/problem.js';
 import { normalizedText } from '../registry/fields.js';
 import { findKeyClash, findSchoolKey, insertSchoolKey, markKeyRevoked } from './key-repository.js';
-import type { Executor } from './repository.js';
+import type { Executor } from '../db/database.js';
 import { reasonMax } from './schemas.js';
 import type { SchoolKeyRow } from './tables.js';
 

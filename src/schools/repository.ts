@@ -1,9 +1,9 @@
-import type { Insertable, Kysely, Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
+import type { Executor } from '../db/database.js';
 import type { DB } from '../db/types.js';
 import type { Cursor } from '../http/cursor.js';
 import type { SchoolRow, SchoolsTable, SchoolStatus, SchoolStatusEventRow, SchoolStatusEventsTable } from './tables.js';
 
-export type Executor = Kysely<DB> | Transaction<DB>;
 
 /** The new school, or undefined when its wdoms_id is taken (no error, so the transaction stays usable). */
 export async function insertSchool(db: Executor, values: Insertable<SchoolsTable>): Promise<SchoolRow | undefined> {

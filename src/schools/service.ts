@@ -3,7 +3,8 @@ import type { PrincipalOf } from '../auth/principal.js';
 import type { DB } from '../db/types.js';
 import { notFound, problem } from '../http/problem.js';
 import { normalizedText } from '../registry/fields.js';
-import { findSchool, findSchoolForUpdate, insertSchool, insertSchoolStatusEvent, setSchoolStatus, type Executor } from './repository.js';
+import type { Executor } from '../db/database.js';
+import { findSchool, findSchoolForUpdate, insertSchool, insertSchoolStatusEvent, setSchoolStatus } from './repository.js';
 import { reasonMax, schoolNameMax } from './schemas.js';
 import type { SchoolRow, SchoolStatus } from './tables.js';
 

@@ -1,4 +1,4 @@
-import type { Executor } from '../documents/repository.js';
+import type { Executor } from '../db/database.js';
 
 /** Enough for any real case (the same PDF sent by a school, then replaced); bounds the answer for hostile ones. */
 const maxMatches = 20;

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/types.js';
 import { webhookEventTypes, type WebhookEventType } from './tables.js';
+import { isUuid } from '../uuid.js';
 
 export { webhookEventTypes, type WebhookEventType };
 
@@ -24,14 +25,12 @@ export interface EnqueuedEvent {
   deliveries: number;
 }
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function checked(event: WebhookEvent): { schoolId: string | null; programIds: string[] } {
   if (!(webhookEventTypes as readonly string[]).includes(event.type)) throw new TypeError(`unknown webhook event type ${String(event.type)}`);
   const schoolId = event.audience.school_id ?? null;
   const programIds = [...new Set(event.audience.program_ids ?? [])];
   for (const id of [...(schoolId === null ? [] : [schoolId]), ...programIds]) {
-    if (!uuid.test(id)) throw new TypeError(`webhook audience id ${id} is not a UUID`);
+    if (!isUuid(id)) throw new TypeError(`webhook audience id ${id} is not a UUID`);
   }
   return { schoolId, programIds };
 }

@@ -1,10 +1,10 @@
-import { sql, type Kysely, type SelectQueryBuilder, type Transaction, type Updateable } from 'kysely';
+import { sql, type SelectQueryBuilder, type Transaction, type Updateable } from 'kysely';
+import type { Executor } from '../db/database.js';
 import type { DB } from '../db/types.js';
 import type { Cursor } from '../http/cursor.js';
 import { deliveryChannel } from './outbox.js';
 import type { AttemptRecord, DeliveryStatus, EndpointOwnerRole, WebhookEndpointRow, WebhookEndpointsTable, WebhookEventType } from './tables.js';
 
-export type Executor = Kysely<DB> | Transaction<DB>;
 
 /** Who an endpoint belongs to: a school, a program, or the admins together (id null). */
 export interface Owner {
