@@ -1,6 +1,7 @@
 import '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import { problem, ProblemError } from '../http/problem.js';
+import { CHUNK_BYTES } from './repository.js';
 import { receiveFile, type ReceivedFile } from './upload.js';
 
 /** A manifest is a few KiB; anything near this is not one. */
@@ -23,9 +24,9 @@ function asProblem(error: unknown, maxBytes: number): ProblemError {
 }
 
 /**
- * Reads the two parts of a submission in whatever order they come, spooling the file to disk as it
- * is hashed. Any other part, a repeated part, a missing part or a broken body is refused, and a
- * spooled file is removed before the error leaves.
+ * Reads the two parts of a submission in whatever order they come, hashing the file as it arrives.
+ * Any other part, a repeated part, a missing part or a broken body is refused, and a spooled file
+ * is removed before the error leaves.
  */
 export async function readSubmissionParts(request: FastifyRequest, maxBytes: number): Promise<SubmissionParts> {
   if (!request.isMultipart()) throw problem('unsupported_media_type', usage);
@@ -40,7 +41,7 @@ export async function readSubmissionParts(request: FastifyRequest, maxBytes: num
           part.file.resume();
           throw problem('multipart_invalid', `Unexpected file part "${part.fieldname}". ${usage}`);
         }
-        file = await receiveFile(part.file);
+        file = await receiveFile(part.file, CHUNK_BYTES);
         if (part.file.truncated) throw problem('payload_too_large', `The file is larger than the ${maxBytes}-byte limit (MAX_DOCUMENT_BYTES).`);
       } else {
         if (part.fieldname !== 'manifest' || manifest !== undefined) throw problem('multipart_invalid', `Unexpected field "${part.fieldname}". ${usage}`);

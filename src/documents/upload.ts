@@ -1,36 +1,91 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import { DigestAccumulator, type ContentDigest } from '../crypto/digest.js';
 
 /**
- * A file part spooled to a private temporary file while it is hashed: its bytes never sit whole in
- * memory, and no database connection is held while a slow client uploads.
+ * A received file part, hashed as it arrived. It is held in memory only while it fits one stored
+ * chunk; a larger file is spooled to a private temporary file, so its bytes never sit whole in
+ * memory and no database connection is held while a slow client uploads.
  */
 export interface ReceivedFile extends ContentDigest {
-  path: string;
+  /** The bytes again, in pieces of at most the chunk size they were received for. */
+  chunks(): AsyncIterable<Buffer>;
   discard(): Promise<void>;
 }
 
-export async function receiveFile(stream: Readable): Promise<ReceivedFile> {
+/** A temporary file the pieces of a large upload go to once they outgrow memory. */
+interface Spool {
+  path: string;
+  handle: FileHandle;
+  discard(): Promise<void>;
+}
+
+async function openSpool(): Promise<Spool> {
   const directory = await mkdtemp(join(tmpdir(), 'emswp-upload-'));
-  const path = join(directory, 'file');
-  const digest = new DigestAccumulator();
-  const measure = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      digest.update(chunk);
-      callback(null, chunk);
-    },
-  });
   const discard = () => rm(directory, { recursive: true, force: true });
   try {
-    await pipeline(stream, measure, createWriteStream(path, { mode: 0o600 }));
+    const path = join(directory, 'file');
+    return { path, handle: await open(path, 'wx', 0o600), discard };
   } catch (error) {
     await discard();
     throw error;
   }
-  return { ...digest.finish(), path, discard };
+}
+
+async function write(spool: Spool, pieces: Buffer[]): Promise<void> {
+  // writev writes everything it is given or fails: the promise API loops over partial writes.
+  if (pieces.length > 0) await spool.handle.writev(pieces);
+}
+
+/**
+ * Reads a file part to its end. A file of up to `chunkBytes` never touches the disk: most
+ * documents are a few hundred KiB, and a temporary file costs ten file system calls each.
+ */
+export async function receiveFile(stream: Readable, chunkBytes: number): Promise<ReceivedFile> {
+  const digest = new DigestAccumulator();
+  let pieces: Buffer[] = [];
+  let held = 0;
+  let spool: Spool | undefined;
+  try {
+    for await (const piece of stream as AsyncIterable<Buffer>) {
+      digest.update(piece);
+      if (spool === undefined && held + piece.length <= chunkBytes) {
+        pieces.push(piece);
+        held += piece.length;
+        continue;
+      }
+      spool ??= await openSpool();
+      await write(spool, [...pieces, piece]);
+      pieces = [];
+      held = 0;
+    }
+    await spool?.handle.close();
+  } catch (error) {
+    await spool?.handle.close().catch(() => {});
+    await spool?.discard();
+    throw error;
+  }
+
+  const received = digest.finish();
+  if (spool !== undefined) {
+    const { path, discard } = spool;
+    return {
+      ...received,
+      chunks: () => createReadStream(path, { highWaterMark: chunkBytes }),
+      discard,
+    };
+  }
+  return {
+    ...received,
+    async *chunks() {
+      // One copy into the stored chunk; the received pieces are released with the request.
+      if (held > 0) yield Buffer.concat(pieces, held);
+    },
+    discard: async () => {
+      pieces = [];
+    },
+  };
 }
