@@ -1,5 +1,5 @@
 import type { JWK } from 'jose';
-import { jsonArrayFrom } from 'kysely/helpers/postgres';
+import { jsonArrayFrom, jsonObjectFrom } from 'kysely/helpers/postgres';
 import type { RegisteredManifestKey } from './manifest.js';
 import type { StatedIdentity } from './matching.js';
 import type { Executor } from '../db/database.js';
@@ -26,6 +26,20 @@ export async function findSubmittingSchool(db: Executor, id: string): Promise<Su
   return row && { ...row, keys: row.keys.map((key) => ({ kid: key.kid, jwk: key.jwk as JWK, alg: key.alg, status: key.status })) };
 }
 
-export async function findApplicantByEcfmgId(db: Executor, ecfmgId: string): Promise<(StatedIdentity & { id: string }) | undefined> {
-  return db.selectFrom('applicants').select(['id', 'given_name', 'family_name', 'date_of_birth']).where('ecfmg_id', '=', ecfmgId).executeTakeFirst();
+export interface BeforeStoring {
+  /** The registered applicant with the manifest's ECFMG ID, if any. */
+  applicant: (StatedIdentity & { id: string }) | undefined;
+  /** The document this school already stored under the manifest's jti, if any. */
+  earlierSubmissionId: string | undefined;
+}
+
+/** What storing a submission must know first, in one round trip: who it is about, and whether it is new. */
+export async function lookUpBeforeStoring(db: Executor, schoolId: string, submissionId: string, ecfmgId: string): Promise<BeforeStoring> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('documents').select('documents.id').where('documents.school_id', '=', schoolId).where('documents.submission_id', '=', submissionId).as('earlier_submission_id'),
+      jsonObjectFrom(eb.selectFrom('applicants').select(['applicants.id', 'applicants.given_name', 'applicants.family_name', 'applicants.date_of_birth']).where('applicants.ecfmg_id', '=', ecfmgId)).as('applicant'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { applicant: row.applicant ?? undefined, earlierSubmissionId: row.earlier_submission_id ?? undefined };
 }

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import type { Insertable, Transaction } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { DB } from '../db/types.js';
@@ -74,17 +73,25 @@ export async function findBySubmission(db: Executor, schoolId: string, submissio
   return row && toDocument(row);
 }
 
-export async function insertDocument(trx: Executor, values: Insertable<DocumentsTable>): Promise<DocumentRow> {
-  return trx.insertInto('documents').values(values).returningAll().executeTakeFirstOrThrow();
-}
-
-/** Copies a received file into the database chunk by chunk. */
-export async function insertChunksFromFile(trx: Executor, documentId: string, path: string): Promise<void> {
-  let seq = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES })) {
-    await trx.insertInto('document_chunks').values({ document_id: documentId, seq, bytes: chunk as Buffer }).execute();
-    seq += 1;
+/**
+ * A new document and its bytes, chunk by chunk. The document row goes in the same statement as
+ * the first chunk: most documents are one chunk, and each round trip costs both ends CPU.
+ */
+export async function insertDocument(trx: Executor, values: Insertable<DocumentsTable>, chunks: AsyncIterable<Buffer>): Promise<DocumentRow> {
+  const pieces = chunks[Symbol.asyncIterator]();
+  const first = await pieces.next();
+  if (first.done === true) throw new RangeError('a document has at least one byte');
+  const firstChunk = first.value;
+  const row = await trx
+    .with('document', (db) => db.insertInto('documents').values(values).returningAll())
+    .with('first_chunk', (db) => db.insertInto('document_chunks').values((eb) => ({ document_id: eb.selectFrom('document').select('document.id'), seq: 0, bytes: firstChunk })))
+    .selectFrom('document')
+    .selectAll()
+    .executeTakeFirstOrThrow();
+  for (let seq = 1, next = await pieces.next(); next.done !== true; seq++, next = await pieces.next()) {
+    await trx.insertInto('document_chunks').values({ document_id: row.id, seq, bytes: next.value }).execute();
   }
+  return row;
 }
 
 /** The stored bytes, one chunk per query, so a download holds one chunk at a time. */
@@ -110,8 +117,9 @@ export interface StatusChange {
   actorRole: string;
 }
 
-export async function insertEvent(trx: Executor, change: StatusChange): Promise<void> {
-  await trx
+/** The history row of a status change, as a query for the caller to run (or to send with another). */
+export function eventInsert(trx: Executor, change: StatusChange) {
+  return trx
     .insertInto('document_events')
     .values({
       document_id: change.documentId,
@@ -120,8 +128,7 @@ export async function insertEvent(trx: Executor, change: StatusChange): Promise<
       reason: change.reason,
       actor: change.actor,
       actor_role: change.actorRole,
-    })
-    .execute();
+    });
 }
 
 export async function updateDocument(

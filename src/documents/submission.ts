@@ -1,4 +1,4 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { PrincipalOf } from '../auth/principal.js';
 import { sha256Hex, isPdf } from '../crypto/digest.js';
 import type { DB } from '../db/types.js';
@@ -6,18 +6,12 @@ import { problem } from '../http/problem.js';
 import { lockLetterRequest, markReceived } from '../letters/repository.js';
 import { verifyManifest, type ManifestPayload as Manifest } from './manifest.js';
 import { matchStatus } from './matching.js';
-import {
-  findBySubmission,
-  insertChunksFromFile,
-  insertDocument,
-  lockDocument,
-  type DocumentWithSchool,
-} from './repository.js';
-import { findApplicantByEcfmgId, type SubmittingSchool } from './registry-lookups.js';
+import { findBySubmission, findDocument, insertDocument, lockDocument, type DocumentWithSchool } from './repository.js';
+import { lookUpBeforeStoring, type BeforeStoring, type SubmittingSchool } from './registry-lookups.js';
 import { moveReleasesToReplacement } from '../releases/repository.js';
 import { canMove } from './status.js';
 import { changeStatus, recordStatus, type Actor } from './transitions.js';
-import type { DocumentRow } from './tables.js';
+import type { DocumentRow, DocumentsTable } from './tables.js';
 import type { ReceivedFile } from './upload.js';
 
 export interface Submission {
@@ -71,12 +65,17 @@ export async function submitDocument(db: Kysely<DB>, submission: Submission): Pr
   });
   checkBytes(manifest, file);
 
-  const existing = await findBySubmission(db, school.id, manifest.jti);
-  if (existing) return sameSubmission(existing, file);
-
+  const schoolSummary = { id: school.id, wdoms_id: school.wdoms_id, name: school.name };
   try {
-    const row = await db.transaction().execute((trx) => store(trx, submission, manifest, header.kid, { sub: caller.sub, role: caller.role }, now));
-    return { document: { ...row, school: { id: school.id, wdoms_id: school.wdoms_id, name: school.name } }, created: true };
+    return await db.transaction().execute(async (trx) => {
+      const known = await lookUpBeforeStoring(trx, school.id, manifest.jti, manifest.applicant.ecfmg_id);
+      if (known.earlierSubmissionId !== undefined) {
+        const earlier = await findDocument(trx, known.earlierSubmissionId);
+        if (earlier) return sameSubmission(earlier, file);
+      }
+      const row = await store(trx, submission, manifest, known, header.kid, { sub: caller.sub, role: caller.role }, now);
+      return { document: { ...row, school: schoolSummary }, created: true };
+    });
   } catch (error) {
     // Two identical submissions raced: the loser answers like a resubmission.
     if ((error as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION && (error as { constraint?: string }).constraint === 'documents_submission_once') {
@@ -87,15 +86,14 @@ export async function submitDocument(db: Kysely<DB>, submission: Submission): Pr
   }
 }
 
-async function store(trx: Transaction<DB>, submission: Submission, manifest: Manifest, kid: string, actor: Actor, now: Date): Promise<DocumentRow> {
+async function store(trx: Transaction<DB>, submission: Submission, manifest: Manifest, { applicant }: BeforeStoring, kid: string, actor: Actor, now: Date): Promise<DocumentRow> {
   const { school, file } = submission;
-  const applicant = await findApplicantByEcfmgId(trx, manifest.applicant.ecfmg_id);
   const replaced = manifest.supersedes === undefined ? undefined : await replaceable(trx, school.id, manifest);
   const letter = manifest.letter_id === undefined ? undefined : await answerableLetter(trx, manifest, applicant?.id, replaced);
 
   const status = matchStatus(applicant, manifest.applicant);
   const embargo = manifest.document.type === 'mspe' && submission.mspeReleaseAt !== undefined && submission.mspeReleaseAt > now ? submission.mspeReleaseAt : now;
-  const inserted = await insertDocument(trx, {
+  const values: Insertable<DocumentsTable> = {
     type: manifest.document.type,
     status,
     status_reason: status === 'needs_review' ? 'identity_mismatch' : null,
@@ -118,9 +116,9 @@ async function store(trx: Transaction<DB>, submission: Submission, manifest: Man
     available_at: embargo,
     created_at: now,
     updated_at: now,
-  });
+  };
+  const inserted = await insertDocument(trx, values, file.chunks());
   const { id } = inserted;
-  await insertChunksFromFile(trx, id, file.path);
   // A document this new is released to no program yet: only its school (and operators) hear of it.
   await recordStatus(trx, { id, school_id: school.id, type: manifest.document.type }, null, { to: status, reason: 'submitted', actor }, []);
   if (letter) await markReceived(trx, letter, id);

@@ -2,7 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import { programsReleasedTo } from '../releases/repository.js';
 import { enqueueEvent } from '../webhooks/outbox.js';
 import type { Executor } from '../db/database.js';
-import { insertEvent, updateDocument } from './repository.js';
+import { eventInsert, updateDocument } from './repository.js';
 import { assertCanMove } from './status.js';
 import type { DocumentRow, DocumentStatus, DocumentsTable } from './tables.js';
 
@@ -26,8 +26,8 @@ export interface Change {
 }
 
 /**
- * Keeps a status in the document's history and tells the webhook outbox, in the caller's
- * transaction: the school that sent it and the programs it is released to right now hear of it.
+ * Keeps a status in the document's history and tells the webhook outbox, in one statement of the
+ * caller's transaction: the school that sent it and the programs it is released to right now hear of it.
  */
 export async function recordStatus(
   trx: Executor,
@@ -37,18 +37,22 @@ export async function recordStatus(
   /** The programs the document is released to, when the caller already knows them. */
   programIds?: string[],
 ): Promise<void> {
-  await insertEvent(trx, { documentId: doc.id, from, to: change.to, reason: change.reason, actor: change.actor.sub, actorRole: change.actor.role });
-  await enqueueEvent(trx, {
-    type: `document.${change.to}`,
-    data: {
-      document_id: doc.id,
-      type: doc.type,
-      status: change.to,
-      previous_status: from,
-      ...(change.set?.superseded_by ? { superseded_by: change.set.superseded_by } : {}),
+  const history = eventInsert(trx, { documentId: doc.id, from, to: change.to, reason: change.reason, actor: change.actor.sub, actorRole: change.actor.role });
+  await enqueueEvent(
+    trx,
+    {
+      type: `document.${change.to}`,
+      data: {
+        document_id: doc.id,
+        type: doc.type,
+        status: change.to,
+        previous_status: from,
+        ...(change.set?.superseded_by ? { superseded_by: change.set.superseded_by } : {}),
+      },
+      audience: { school_id: doc.school_id, program_ids: programIds ?? (await programsReleasedTo(trx, doc.id)) },
     },
-    audience: { school_id: doc.school_id, program_ids: programIds ?? (await programsReleasedTo(trx, doc.id)) },
-  });
+    history,
+  );
 }
 
 /** The one way a document's status changes: checked against the state machine, then recorded. */

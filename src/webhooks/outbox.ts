@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type OperationNodeSource, type Transaction } from 'kysely';
 import type { DB } from '../db/types.js';
 import { webhookEventTypes, type WebhookEventType } from './tables.js';
 import { isUuid } from '../uuid.js';
@@ -40,12 +40,13 @@ function checked(event: WebhookEvent): { schoolId: string | null; programIds: st
  * its type and may hear it: every admin endpoint, the audience school's endpoints, the audience
  * programs' endpoints. Call it inside the transaction that makes the change, so the event exists
  * exactly when the change does. The NOTIFY that wakes the dispatchers is queued in the same
- * transaction and so is sent only on commit. One round trip.
+ * transaction and so is sent only on commit. One round trip, which can also carry the change's own
+ * record (`alongside`: an INSERT or UPDATE query) so that a status change costs no extra trip.
  */
-export async function enqueueEvent(trx: Kysely<DB> | Transaction<DB>, event: WebhookEvent): Promise<EnqueuedEvent> {
+export async function enqueueEvent(trx: Kysely<DB> | Transaction<DB>, event: WebhookEvent, alongside?: OperationNodeSource): Promise<EnqueuedEvent> {
   const { schoolId, programIds } = checked(event);
   const result = await sql<{ id: string; deliveries: number }>`
-    with event as (
+    with ${alongside === undefined ? sql`` : sql`alongside as (${alongside}),`} event as (
       insert into webhook_events (type, data, audience_school_id, audience_program_ids)
       values (${event.type}, ${JSON.stringify(event.data)}::jsonb, ${schoolId}::uuid, ${programIds}::uuid[])
       returning id, created_at
