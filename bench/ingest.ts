@@ -14,6 +14,7 @@ import { Agent } from 'node:http';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { factsOf, manifestFor, pdfOfSize, registerApplicant, registerSchool } from './support/actors.js';
+import { cpuPerOperation, cpuSeconds, type CpuSeconds } from './support/cpu.js';
 import { formatMiB, MiB, runBench } from './support/harness.js';
 import { postSubmission, runPhase, type PhaseResult } from './support/load.js';
 
@@ -24,8 +25,9 @@ const fileBytes = MiB;
 const distinctFiles = 32;
 const target = 0.5;
 
-const show = (result: PhaseResult) =>
-  `${result.name.padEnd(22)} ${String(result.operations).padStart(5)} x 1 MiB in ${result.seconds.toFixed(1)} s = ${formatMiB(result.bytesPerSecond)}/s (${(result.operations / result.seconds).toFixed(1)}/s)`;
+const showCpu = (cpu: CpuSeconds) => `server ${cpu.server.toFixed(1)}, postgres ${cpu.postgres.toFixed(1)}, load generator ${cpu.loadGenerator.toFixed(1)}`;
+const show = (result: PhaseResult, cpu: CpuSeconds) =>
+  `${result.name.padEnd(22)} ${String(result.operations).padStart(5)} x 1 MiB in ${result.seconds.toFixed(1)} s = ${formatMiB(result.bytesPerSecond)}/s (${(result.operations / result.seconds).toFixed(1)}/s); CPU ms per MiB: ${showCpu(cpu)}`;
 
 await runBench('ingest: 1 MiB signed PDFs vs a plain pg bytea insert', async (server) => {
   const school = await registerSchool(server);
@@ -33,7 +35,8 @@ await runBench('ingest: 1 MiB signed PDFs vs a plain pg bytea insert', async (se
   const files = Array.from({ length: distinctFiles }, () => pdfOfSize(fileBytes));
   const facts = files.map(factsOf);
 
-  const pool = new pg.Pool({ connectionString: server.databaseUrl, max: concurrency });
+  // Idle connections stay open, so the CPU their backends used is still counted at the end of a phase.
+  const pool = new pg.Pool({ connectionString: server.databaseUrl, max: concurrency, idleTimeoutMillis: 0 });
   await pool.query('create table bench_plain_bytes (id bigserial primary key, bytes bytea not null)');
   // Stored as document_chunks stores its bytes: PDFs are already compressed, so no compression attempt.
   await pool.query('alter table bench_plain_bytes alter column bytes set storage external');
@@ -67,14 +70,19 @@ await runBench('ingest: 1 MiB signed PDFs vs a plain pg bytea insert', async (se
     await runPhase('warm-up ingest', 3, concurrency, ingest);
     // Alternating phases, so drift on a shared machine (checkpoints, other load) hits both sides alike.
     const results: PhaseResult[] = [];
+    const cpuUsed = { plain: [0, 0, 0], POST: [0, 0, 0] };
     for (let round = 1; round <= rounds; round++) {
       for (const [name, operation] of [
         ['plain pg insert', plain],
         ['POST /v1/documents', ingest],
       ] as const) {
+        const before = cpuSeconds(server.pid);
         const result = await runPhase(`${name} #${round}`, seconds, concurrency, operation);
-        console.log(show(result));
+        const after = cpuSeconds(server.pid);
+        console.log(show(result, cpuPerOperation(before, after, result.operations)));
         results.push(result);
+        const used = cpuUsed[name === 'plain pg insert' ? 'plain' : 'POST'];
+        (['server', 'postgres', 'loadGenerator'] as const).forEach((key, i) => (used[i] = (used[i] ?? 0) + after[key] - before[key]));
       }
     }
     const rate = (prefix: string) => {
@@ -88,8 +96,10 @@ await runBench('ingest: 1 MiB signed PDFs vs a plain pg bytea insert', async (se
       'select (select count(*) from documents)::int as documents, (select count(*) from document_chunks)::int as chunks',
     );
     console.log(`stored: ${rows[0]?.documents} documents, ${rows[0]?.chunks} chunks`);
-    console.log(`plain pg insert:    ${formatMiB(plainRate)}/s`);
-    console.log(`POST /v1/documents: ${formatMiB(ingestRate)}/s`);
+    const operations = (prefix: string) => results.filter((r) => r.name.startsWith(prefix)).reduce((sum, r) => sum + r.operations, 0);
+    const cpuOf = (used: number[], ops: number) => showCpu({ server: ((used[0] ?? 0) * 1000) / ops, postgres: ((used[1] ?? 0) * 1000) / ops, loadGenerator: ((used[2] ?? 0) * 1000) / ops });
+    console.log(`plain pg insert:    ${formatMiB(plainRate)}/s; CPU ms per MiB: ${cpuOf(cpuUsed.plain, operations('plain'))}`);
+    console.log(`POST /v1/documents: ${formatMiB(ingestRate)}/s; CPU ms per MiB: ${cpuOf(cpuUsed.POST, operations('POST'))}`);
     const perRound = results.filter((r) => r.name.startsWith('POST')).map((r, i) => r.bytesPerSecond / (results.filter((p) => p.name.startsWith('plain'))[i] as PhaseResult).bytesPerSecond);
     console.log(`ratio per round: ${perRound.map((r) => `${(r * 100).toFixed(0)}%`).join(' ')}`);
     console.log(`ratio: ${(ratio * 100).toFixed(0)}% of the plain insert (target >= ${target * 100}%)`);

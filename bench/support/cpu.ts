@@ -1,0 +1,50 @@
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * CPU seconds used so far by the processes a benchmark cares about, from /proc (Linux only; elsewhere
+ * every figure is 0). Throughput on a shared machine swings with what else runs; CPU time per
+ * operation does not, so it shows where each side's cost goes.
+ */
+export interface CpuSeconds {
+  server: number;
+  postgres: number;
+  loadGenerator: number;
+}
+
+const ticksPerSecond = 100;
+
+function processCpu(pid: string): { comm: string; seconds: number } | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, fields 14 and 15 of stat(5), counted after the command name.
+    return { comm, seconds: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond };
+  } catch {
+    return undefined;
+  }
+}
+
+export function cpuSeconds(serverPid: number): CpuSeconds {
+  const totals: CpuSeconds = { server: 0, postgres: 0, loadGenerator: 0 };
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return totals;
+  }
+  for (const pid of pids) {
+    const usage = processCpu(pid);
+    if (usage === undefined) continue;
+    if (pid === String(serverPid)) totals.server += usage.seconds;
+    else if (pid === String(process.pid)) totals.loadGenerator += usage.seconds;
+    else if (usage.comm === 'postgres') totals.postgres += usage.seconds;
+  }
+  return totals;
+}
+
+/** Milliseconds of CPU per operation between two readings, e.g. "server 7.9, postgres 9.4, load generator 1.8". */
+export function cpuPerOperation(before: CpuSeconds, after: CpuSeconds, operations: number): CpuSeconds {
+  const per = (key: keyof CpuSeconds) => (operations === 0 ? 0 : ((after[key] - before[key]) * 1000) / operations);
+  return { server: per('server'), postgres: per('postgres'), loadGenerator: per('loadGenerator') };
+}
