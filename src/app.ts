@@ -21,6 +21,7 @@ import { registerErrorHandling } from './http/error-handler.js';
 import './http/fastify-types.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
+import { validatorCompilers } from './http/validation.js';
 import { letterRoutes } from './letters/routes.js';
 import { programRoutes } from './programs/routes.js';
 import { receiptRoutes } from './receipts/routes.js';
@@ -79,7 +80,7 @@ export async function buildApp({ config, db, logger, verifier, serviceKey }: App
     },
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    schemaController: { compilersFactory: validatorCompilers() },
   };
   const app = Fastify(options) as unknown as FastifyInstance;
 

@@ -53,6 +53,8 @@ t.test('an applicant that does not fit the rules is refused with nothing stored'
     ['ECFMG id of 7 digits', anApplicant({ ecfmg_id: '1234567' }), 'body.ecfmg_id'],
     ['ECFMG id of 9 digits', anApplicant({ ecfmg_id: '123456789' }), 'body.ecfmg_id'],
     ['ECFMG id with letters', anApplicant({ ecfmg_id: '1234567A' }), 'body.ecfmg_id'],
+    ['ECFMG id as a JSON number, not a string', anApplicant({ ecfmg_id: 12345678 }), 'body.ecfmg_id'],
+    ['a name as a JSON number', anApplicant({ given_name: 42 }), 'body.given_name'],
     ['a day that does not exist (2001-02-29)', anApplicant({ date_of_birth: '2001-02-29' }), 'body.date_of_birth'],
     ['month 13', anApplicant({ date_of_birth: '1996-13-01' }), 'body.date_of_birth'],
     ['a date in another format', anApplicant({ date_of_birth: '12/04/1996' }), 'body.date_of_birth'],
