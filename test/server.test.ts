@@ -1,23 +1,16 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import t, { type Test } from 'tap';
 import { bearer, buildTestApp } from './support/test-app.js';
 import { builtEntry, finished, runEmswp, startProcess } from './support/run-process.js';
+import { freePort } from '../src/free-port.js';
 
 // Real processes (the built server and CLI, as `npm start` runs them); the first start makes a PostgreSQL cluster.
 t.setTimeout(300_000);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A data directory the postgres user can enter, as it must when the tests run as root. */
 async function dataDirectory(t: Test): Promise<string> {

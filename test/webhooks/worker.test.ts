@@ -1,23 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import t, { type Test } from 'tap';
 import { builtEntry, finished, startProcess } from '../support/run-process.js';
 import { buildTestApp, type TestApp } from '../support/test-app.js';
 import { testIssuerName } from '../support/test-issuer.js';
 import { allEvents, emit, eventually, registerEndpoint, startReceiver, type ReceivedRequest } from './support.js';
+import { freePort } from '../../src/free-port.js';
 
 // Real processes: the built server and `emswp`, as they run in production.
 t.setTimeout(300_000);
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 /** A child process whose output is collected; killed at teardown if still running. */
 function run(t: Test, entry: 'server.js' | 'cli/main.js', args: string[], env: Record<string, string>) {
