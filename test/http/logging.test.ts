@@ -1,29 +1,12 @@
 import { Type } from '@sinclair/typebox';
 import t, { type Test } from 'tap';
-import { buildApp } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { bearer } from '../support/test-app.js';
-import { createTestDatabase } from '../support/test-database.js';
-import { createTestIssuer, testAudience, testIssuerName } from '../support/test-issuer.js';
+import { bearer, buildTestApp } from '../support/test-app.js';
 
 /** The whole service with its logger writing into an array, at the most talkative level. */
 async function appWithCapturedLog(t: Test) {
-  const directory = t.testdir({});
-  const database = await createTestDatabase(t);
-  const issuer = await createTestIssuer(directory);
-  const config = loadConfig({
-    DATABASE_URL: database.url,
-    DATA_DIR: directory,
-    AUTH_ISSUER: testIssuerName,
-    AUTH_AUDIENCE: testAudience,
-    AUTH_JWKS_FILE: issuer.jwksFile,
-    WEBHOOK_WORKER: 'false',
-  });
   const lines: string[] = [];
-  const logger = createLogger('trace', { write: (line: string) => void lines.push(line) });
-  const app = await buildApp({ config, db: database.db, logger });
-  t.teardown(() => app.close());
+  const { app, issuer } = await buildTestApp(t, {}, createLogger('trace', { write: (line: string) => void lines.push(line) }));
   return { app, issuer, lines };
 }
 

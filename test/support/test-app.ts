@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
 import type { Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -18,9 +19,10 @@ export interface TestApp {
 
 /**
  * The whole service on a fresh migrated database, trusting a test issuer through AUTH_JWKS_FILE
- * exactly as production trusts a real one. `env` adds or overrides settings.
+ * exactly as production trusts a real one. `env` adds or overrides settings; `logger` replaces the
+ * silent one, for a test that reads what the service logs.
  */
-export async function buildTestApp(t: Test, env: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(t: Test, env: Record<string, string> = {}, logger?: Logger): Promise<TestApp> {
   const directory = t.testdir({});
   const database = await createTestDatabase(t);
   const issuer = await createTestIssuer(directory);
@@ -34,7 +36,7 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}): P
     WEBHOOK_WORKER: 'false',
     ...env,
   });
-  const app = await buildApp({ config, db: database.db, logger: createLogger(config.logLevel) });
+  const app = await buildApp({ config, db: database.db, logger: logger ?? createLogger(config.logLevel) });
   t.teardown(() => app.close());
   return { app, database, db: database.db, config, issuer, directory };
 }
