@@ -22,6 +22,18 @@ async function expectRejected(t: Test, app: Awaited<ReturnType<typeof buildTestA
   t.match(body.detail, reason, `the detail says why: ${body.detail}`);
 }
 
+/** An admin token for this issuer and audience, signed with a key of the forger's choosing. */
+async function forgedAdmin(alg: string, kid: string, key: Parameters<SignJWT['sign']>[0]): Promise<string> {
+  const forged = await new SignJWT({ role: 'admin' })
+    .setProtectedHeader({ alg, kid, typ: 'JWT' })
+    .setIssuer(testIssuerName)
+    .setAudience(testAudience)
+    .setSubject('mallory')
+    .setExpirationTime('1h')
+    .sign(key);
+  return `Bearer ${forged}`;
+}
+
 /** Tokens a client could send that must all be refused, each for its own reason. */
 function badTokens(issuer: TestIssuer): Array<[string, () => Promise<string | undefined>, RegExp]> {
   const at = (seconds: number) => now() + seconds;
@@ -39,47 +51,17 @@ function badTokens(issuer: TestIssuer): Array<[string, () => Promise<string | un
     ],
     [
       'an HS256 token whose secret is the issuer public key',
-      async () => {
-        const secret = new TextEncoder().encode(JSON.stringify(issuer.publicJwk));
-        const forged = await new SignJWT({ role: 'admin' })
-          .setProtectedHeader({ alg: 'HS256', kid: issuer.kid, typ: 'JWT' })
-          .setIssuer(testIssuerName)
-          .setAudience(testAudience)
-          .setSubject('mallory')
-          .setExpirationTime('1h')
-          .sign(secret);
-        return `Bearer ${forged}`;
-      },
+      async () => forgedAdmin('HS256', issuer.kid, new TextEncoder().encode(JSON.stringify(issuer.publicJwk))),
       /algorithm that is not allowed/,
     ],
     [
       'a token signed by a key the issuer does not publish (unknown kid)',
-      async () => {
-        const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-        const forged = await new SignJWT({ role: 'admin' })
-          .setProtectedHeader({ alg: 'EdDSA', kid: 'someone-elses-key', typ: 'JWT' })
-          .setIssuer(testIssuerName)
-          .setAudience(testAudience)
-          .setSubject('mallory')
-          .setExpirationTime('1h')
-          .sign(privateKey);
-        return `Bearer ${forged}`;
-      },
+      async () => forgedAdmin('EdDSA', 'someone-elses-key', (await generateKeyPair('EdDSA', { crv: 'Ed25519' })).privateKey),
       /no key of the issuer matches/,
     ],
     [
       "a token signed by another key under the issuer's kid",
-      async () => {
-        const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-        const forged = await new SignJWT({ role: 'admin' })
-          .setProtectedHeader({ alg: 'EdDSA', kid: issuer.kid, typ: 'JWT' })
-          .setIssuer(testIssuerName)
-          .setAudience(testAudience)
-          .setSubject('mallory')
-          .setExpirationTime('1h')
-          .sign(privateKey);
-        return `Bearer ${forged}`;
-      },
+      async () => forgedAdmin('EdDSA', issuer.kid, (await generateKeyPair('EdDSA', { crv: 'Ed25519' })).privateKey),
       /signature does not verify/,
     ],
     ['a token from another issuer', async () => `Bearer ${await issuer.token(admin, { claims: { iss: 'https://elsewhere.example' } })}`, /iss claim/],
