@@ -35,11 +35,6 @@ async function openSpool(): Promise<Spool> {
   }
 }
 
-async function write(spool: Spool, pieces: Buffer[]): Promise<void> {
-  // writev writes everything it is given or fails: the promise API loops over partial writes.
-  if (pieces.length > 0) await spool.handle.writev(pieces);
-}
-
 /**
  * Reads a file part to its end. A file of up to `chunkBytes` never touches the disk: most
  * documents are a few hundred KiB, and a temporary file costs ten file system calls each.
@@ -58,7 +53,8 @@ export async function receiveFile(stream: Readable, chunkBytes: number): Promise
         continue;
       }
       spool ??= await openSpool();
-      await write(spool, [...pieces, piece]);
+      // The first write also carries what was held in memory. libuv repeats a partial write until all is written or it fails.
+      await spool.handle.writev([...pieces, piece]);
       pieces = [];
       held = 0;
     }
