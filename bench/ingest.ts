@@ -14,7 +14,7 @@ import { Agent } from 'node:http';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { factsOf, manifestFor, pdfOfSize, registerApplicant, registerSchool } from './support/actors.js';
-import { cpuPerOperation, cpuSeconds, type CpuSeconds } from './support/cpu.js';
+import { cpuBetween, cpuPerOperation, cpuSeconds, type CpuSeconds } from './support/cpu.js';
 import { formatMiB, MiB, runBench } from './support/harness.js';
 import { postSubmission, runPhase, type PhaseResult } from './support/load.js';
 
@@ -26,8 +26,9 @@ const distinctFiles = 32;
 const target = 0.5;
 
 const showCpu = (cpu: CpuSeconds) => `server ${cpu.server.toFixed(1)}, postgres ${cpu.postgres.toFixed(1)}, load generator ${cpu.loadGenerator.toFixed(1)}`;
-const show = (result: PhaseResult, cpu: CpuSeconds) =>
-  `${result.name.padEnd(22)} ${String(result.operations).padStart(5)} x 1 MiB in ${result.seconds.toFixed(1)} s = ${formatMiB(result.bytesPerSecond)}/s (${(result.operations / result.seconds).toFixed(1)}/s); CPU ms per MiB: ${showCpu(cpu)}`;
+type Phase = PhaseResult & { cpu: CpuSeconds };
+const show = (phase: Phase) =>
+  `${phase.name.padEnd(22)} ${String(phase.operations).padStart(5)} x 1 MiB in ${phase.seconds.toFixed(1)} s = ${formatMiB(phase.bytesPerSecond)}/s (${(phase.operations / phase.seconds).toFixed(1)}/s); CPU ms per MiB: ${showCpu(cpuPerOperation([phase.cpu], phase.operations))}`;
 
 await runBench('ingest: 1 MiB signed PDFs vs a plain pg bytea insert', async (server) => {
   const school = await registerSchool(server);
@@ -69,8 +70,7 @@ await runBench('ingest: 1 MiB signed PDFs vs a plain pg bytea insert', async (se
     await runPhase('warm-up plain', 3, concurrency, plain);
     await runPhase('warm-up ingest', 3, concurrency, ingest);
     // Alternating phases, so drift on a shared machine (checkpoints, other load) hits both sides alike.
-    const results: PhaseResult[] = [];
-    const cpuUsed = { plain: [0, 0, 0], POST: [0, 0, 0] };
+    const results: Phase[] = [];
     for (let round = 1; round <= rounds; round++) {
       for (const [name, operation] of [
         ['plain pg insert', plain],
@@ -78,17 +78,14 @@ await runBench('ingest: 1 MiB signed PDFs vs a plain pg bytea insert', async (se
       ] as const) {
         const before = cpuSeconds(server.pid);
         const result = await runPhase(`${name} #${round}`, seconds, concurrency, operation);
-        const after = cpuSeconds(server.pid);
-        console.log(show(result, cpuPerOperation(before, after, result.operations)));
-        results.push(result);
-        const used = cpuUsed[name === 'plain pg insert' ? 'plain' : 'POST'];
-        (['server', 'postgres', 'loadGenerator'] as const).forEach((key, i) => (used[i] = (used[i] ?? 0) + after[key] - before[key]));
+        const phase = { ...result, cpu: cpuBetween(before, cpuSeconds(server.pid)) };
+        console.log(show(phase));
+        results.push(phase);
       }
     }
-    const rate = (prefix: string) => {
-      const phases = results.filter((r) => r.name.startsWith(prefix));
-      return phases.reduce((sum, r) => sum + r.bytes, 0) / phases.reduce((sum, r) => sum + r.seconds, 0);
-    };
+    const side = (prefix: string) => results.filter((r) => r.name.startsWith(prefix));
+    const rate = (prefix: string) => side(prefix).reduce((sum, r) => sum + r.bytes, 0) / side(prefix).reduce((sum, r) => sum + r.seconds, 0);
+    const cpu = (prefix: string) => showCpu(cpuPerOperation(side(prefix).map((r) => r.cpu), side(prefix).reduce((sum, r) => sum + r.operations, 0)));
     const plainRate = rate('plain');
     const ingestRate = rate('POST');
     const ratio = ingestRate / plainRate;
@@ -96,11 +93,9 @@ await runBench('ingest: 1 MiB signed PDFs vs a plain pg bytea insert', async (se
       'select (select count(*) from documents)::int as documents, (select count(*) from document_chunks)::int as chunks',
     );
     console.log(`stored: ${rows[0]?.documents} documents, ${rows[0]?.chunks} chunks`);
-    const operations = (prefix: string) => results.filter((r) => r.name.startsWith(prefix)).reduce((sum, r) => sum + r.operations, 0);
-    const cpuOf = (used: number[], ops: number) => showCpu({ server: ((used[0] ?? 0) * 1000) / ops, postgres: ((used[1] ?? 0) * 1000) / ops, loadGenerator: ((used[2] ?? 0) * 1000) / ops });
-    console.log(`plain pg insert:    ${formatMiB(plainRate)}/s; CPU ms per MiB: ${cpuOf(cpuUsed.plain, operations('plain'))}`);
-    console.log(`POST /v1/documents: ${formatMiB(ingestRate)}/s; CPU ms per MiB: ${cpuOf(cpuUsed.POST, operations('POST'))}`);
-    const perRound = results.filter((r) => r.name.startsWith('POST')).map((r, i) => r.bytesPerSecond / (results.filter((p) => p.name.startsWith('plain'))[i] as PhaseResult).bytesPerSecond);
+    console.log(`plain pg insert:    ${formatMiB(plainRate)}/s; CPU ms per MiB: ${cpu('plain')}`);
+    console.log(`POST /v1/documents: ${formatMiB(ingestRate)}/s; CPU ms per MiB: ${cpu('POST')}`);
+    const perRound = side('POST').map((r, i) => r.bytesPerSecond / (side('plain')[i] as PhaseResult).bytesPerSecond);
     console.log(`ratio per round: ${perRound.map((r) => `${(r * 100).toFixed(0)}%`).join(' ')}`);
     console.log(`ratio: ${(ratio * 100).toFixed(0)}% of the plain insert (target >= ${target * 100}%)`);
     console.log(`load average at the end: ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);

@@ -43,8 +43,13 @@ export function cpuSeconds(serverPid: number): CpuSeconds {
   return totals;
 }
 
-/** Milliseconds of CPU per operation between two readings, e.g. "server 7.9, postgres 9.4, load generator 1.8". */
-export function cpuPerOperation(before: CpuSeconds, after: CpuSeconds, operations: number): CpuSeconds {
-  const per = (key: keyof CpuSeconds) => (operations === 0 ? 0 : ((after[key] - before[key]) * 1000) / operations);
+/** The CPU seconds each process used between two readings. */
+export function cpuBetween(before: CpuSeconds, after: CpuSeconds): CpuSeconds {
+  return { server: after.server - before.server, postgres: after.postgres - before.postgres, loadGenerator: after.loadGenerator - before.loadGenerator };
+}
+
+/** Milliseconds of CPU per operation over some phases, e.g. "server 7.9, postgres 9.4, load generator 1.8". */
+export function cpuPerOperation(spent: CpuSeconds[], operations: number): CpuSeconds {
+  const per = (key: keyof CpuSeconds) => (operations === 0 ? 0 : (spent.reduce((sum, phase) => sum + phase[key], 0) * 1000) / operations);
   return { server: per('server'), postgres: per('postgres'), loadGenerator: per('loadGenerator') };
 }
