@@ -102,6 +102,12 @@ export class WebhookDispatcher {
   private readonly perEndpoint = new Map<string, number>();
   private readonly unrecorded: Pending[] = [];
   private readonly writers = new Set<Promise<void>>();
+  /**
+   * Writers still inside their loop. The set above drops a writer a microtask after its loop ends,
+   * too late for record() to see: a result queued in between would wait for a writer that never
+   * comes, and stop() would wait on it for ever.
+   */
+  private activeWriters = 0;
 
   constructor(options: DispatcherOptions) {
     const timeoutMs = options.timeoutMs ?? 15_000;
@@ -268,7 +274,8 @@ export class WebhookDispatcher {
   private record(outcome: AttemptOutcome): Promise<void> {
     return new Promise((done) => {
       this.unrecorded.push({ outcome, done });
-      if (this.writers.size === 0 || (this.writers.size < maxWriters && this.unrecorded.length >= writerBacklog)) {
+      if (this.activeWriters === 0 || (this.activeWriters < maxWriters && this.unrecorded.length >= writerBacklog)) {
+        this.activeWriters += 1;
         const writer: Promise<void> = this.writeResults().finally(() => this.writers.delete(writer));
         this.writers.add(writer);
       }
@@ -276,10 +283,15 @@ export class WebhookDispatcher {
   }
 
   private async writeResults(): Promise<void> {
-    while (this.unrecorded.length > 0) {
-      const batch = this.unrecorded.splice(0, 500);
-      await this.writeWithRetry(batch.map((p) => p.outcome));
-      for (const pending of batch) pending.done();
+    try {
+      while (this.unrecorded.length > 0) {
+        const batch = this.unrecorded.splice(0, 500);
+        await this.writeWithRetry(batch.map((p) => p.outcome));
+        for (const pending of batch) pending.done();
+      }
+    } finally {
+      // In the same turn as the empty-queue check: the next record() starts a new writer.
+      this.activeWriters -= 1;
     }
   }
 
