@@ -13,13 +13,19 @@ export interface CpuSeconds {
 
 const ticksPerSecond = 100;
 
-function processCpu(pid: string): { comm: string; seconds: number } | undefined {
+function processCpu(pid: string): { comm: string; parent: string; seconds: number; reapedChildren: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    // Fields of stat(5) after the command name: ppid is the 4th, utime and stime the 14th and 15th,
+    // cutime and cstime (children that exited and were waited for) the 16th and 17th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime, fields 14 and 15 of stat(5), counted after the command name.
-    return { comm, seconds: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond };
+    return {
+      comm,
+      parent: fields[1] as string,
+      seconds: (Number(fields[11]) + Number(fields[12])) / ticksPerSecond,
+      reapedChildren: (Number(fields[13]) + Number(fields[14])) / ticksPerSecond,
+    };
   } catch {
     return undefined;
   }
@@ -33,12 +39,18 @@ export function cpuSeconds(serverPid: number): CpuSeconds {
   } catch {
     return totals;
   }
-  for (const pid of pids) {
+  const usages = new Map(pids.flatMap((pid) => {
     const usage = processCpu(pid);
-    if (usage === undefined) continue;
+    return usage === undefined ? [] : [[pid, usage] as const];
+  }));
+  for (const [pid, usage] of usages) {
     if (pid === String(serverPid)) totals.server += usage.seconds;
     else if (pid === String(process.pid)) totals.loadGenerator += usage.seconds;
-    else if (usage.comm === 'postgres') totals.postgres += usage.seconds;
+    else if (usage.comm === 'postgres') {
+      totals.postgres += usage.seconds;
+      // The postmaster has reaped the backends of closed connections; their CPU still counts.
+      if (usages.get(usage.parent)?.comm !== 'postgres') totals.postgres += usage.reapedChildren;
+    }
   }
   return totals;
 }
