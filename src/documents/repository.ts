@@ -83,7 +83,9 @@ export async function insertDocument(trx: Executor, values: Insertable<Documents
   if (first.done === true) throw new RangeError('a document has at least one byte');
   const firstChunk = first.value;
   const row = await trx
-    .with('document', (db) => db.insertInto('documents').values(values).returningAll())
+    // Named columns, not *: this statement is prepared (it carries bytes), and a prepared statement
+    // whose result gained a column would fail until its connection closed.
+    .with('document', (db) => db.insertInto('documents').values(values).returning(documentColumns))
     .with('first_chunk', (db) => db.insertInto('document_chunks').values((eb) => ({ document_id: eb.selectFrom('document').select('document.id'), seq: 0, bytes: firstChunk })))
     .selectFrom('document')
     .selectAll()
