@@ -1,6 +1,6 @@
 /**
  * Ingest throughput: 1 MiB signed PDFs through POST /v1/documents (multipart, manifest verified,
- * bytes hashed, spooled, stored in chunks with the document row and its event, one transaction
+ * bytes hashed, stored in chunks with the document row and its event, one transaction
  * each) against the plain baseline of the same database: `INSERT INTO <scratch bytea table>` of the
  * same 1 MiB buffers with pg, at the same concurrency. Target: ingest reaches at least 50% of the
  * baseline's bytes per second.
