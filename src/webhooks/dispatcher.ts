@@ -112,10 +112,8 @@ export class WebhookDispatcher {
   constructor(options: DispatcherOptions) {
     const timeoutMs = options.timeoutMs ?? 15_000;
     const connectionsPerHost = options.connectionsPerHost ?? 32;
-    const { db, pool } = createDatabase(dispatcherConnection(options.databaseUrl), maxWriters + 2);
-    // A connection that dies while checked out but between queries (the database restarting)
-    // reports it as an 'error' event; unheard, that would end the process. The query fails instead.
-    pool.on('connect', (client) => client.on('error', () => {}));
+    // createDatabase already keeps a connection that dies between queries from ending the process.
+    const { db } = createDatabase(dispatcherConnection(options.databaseUrl), maxWriters + 2);
     this.db = db;
     this.logger = options.logger;
     this.sender = new WebhookSender({
