@@ -34,7 +34,12 @@ async function measure(url: string, headers: Record<string, string>, duration: n
   if (result.errors > 0 || result.timeouts > 0 || result.non2xx > 0) {
     throw new Error(`${url}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx answers`);
   }
-  return { requestsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, requests: result.requests.total };
+  return {
+    requestsPerSecond: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+  };
 }
 
 // autocannon measures latency in whole milliseconds: 0 means under one.
@@ -53,7 +58,9 @@ async function body(server: BenchServer): Promise<boolean> {
     'GET /healthz (public)': { url: `${server.url}/healthz`, headers: {} },
     'GET /v1/me (bearer token)': { url: `${server.url}/v1/me`, headers: { authorization: `Bearer ${token}` } },
   };
-  console.log(`settings: ${connections} connections, ${seconds} s per measurement, ${rounds} rounds, server LOG_LEVEL=${logLevel}`);
+  console.log(
+    `settings: ${connections} connections, ${seconds} s per measurement, ${rounds} rounds, server LOG_LEVEL=${logLevel}`,
+  );
   console.log('warming up (3 s per route)');
   for (const { url, headers } of Object.values(routes)) await measure(url, headers, 3);
 
@@ -80,8 +87,13 @@ async function body(server: BenchServer): Promise<boolean> {
   });
   const [health, authenticated] = summary as [Measurement, Measurement];
   const ratio = authenticated.requestsPerSecond / health.requestsPerSecond;
-  console.log(`ratio: GET /v1/me reaches ${(ratio * 100).toFixed(1)}% of GET /healthz (target at least ${target * 100}%)`);
+  console.log(
+    `ratio: GET /v1/me reaches ${(ratio * 100).toFixed(1)}% of GET /healthz (target at least ${target * 100}%)`,
+  );
   return ratio >= target;
 }
 
-await runBench('access token overhead: GET /v1/me (bearer) vs GET /healthz', body, { LOG_LEVEL: logLevel, WEBHOOK_WORKER: 'false' });
+await runBench('access token overhead: GET /v1/me (bearer) vs GET /healthz', body, {
+  LOG_LEVEL: logLevel,
+  WEBHOOK_WORKER: 'false',
+});

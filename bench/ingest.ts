@@ -25,7 +25,8 @@ const fileBytes = MiB;
 const distinctFiles = 32;
 const target = 0.5;
 
-const showCpu = (cpu: CpuSeconds) => `server ${cpu.server.toFixed(1)}, postgres ${cpu.postgres.toFixed(1)}, load generator ${cpu.loadGenerator.toFixed(1)}`;
+const showCpu = (cpu: CpuSeconds) =>
+  `server ${cpu.server.toFixed(1)}, postgres ${cpu.postgres.toFixed(1)}, load generator ${cpu.loadGenerator.toFixed(1)}`;
 type Phase = PhaseResult & { cpu: CpuSeconds };
 const show = (phase: Phase) =>
   `${phase.name.padEnd(22)} ${String(phase.operations).padStart(5)} x 1 MiB in ${phase.seconds.toFixed(1)} s = ${formatMiB(phase.bytesPerSecond)}/s (${(phase.operations / phase.seconds).toFixed(1)}/s); CPU ms per MiB: ${showCpu(cpuPerOperation([phase.cpu], phase.operations))}`;
@@ -84,8 +85,15 @@ await runBench('ingest: 1 MiB signed PDFs vs a plain pg bytea insert', async (se
       }
     }
     const side = (prefix: string) => results.filter((r) => r.name.startsWith(prefix));
-    const rate = (prefix: string) => side(prefix).reduce((sum, r) => sum + r.bytes, 0) / side(prefix).reduce((sum, r) => sum + r.seconds, 0);
-    const cpu = (prefix: string) => showCpu(cpuPerOperation(side(prefix).map((r) => r.cpu), side(prefix).reduce((sum, r) => sum + r.operations, 0)));
+    const rate = (prefix: string) =>
+      side(prefix).reduce((sum, r) => sum + r.bytes, 0) / side(prefix).reduce((sum, r) => sum + r.seconds, 0);
+    const cpu = (prefix: string) =>
+      showCpu(
+        cpuPerOperation(
+          side(prefix).map((r) => r.cpu),
+          side(prefix).reduce((sum, r) => sum + r.operations, 0),
+        ),
+      );
     const plainRate = rate('plain');
     const ingestRate = rate('POST');
     const ratio = ingestRate / plainRate;
@@ -98,7 +106,11 @@ await runBench('ingest: 1 MiB signed PDFs vs a plain pg bytea insert', async (se
     const perRound = side('POST').map((r, i) => r.bytesPerSecond / (side('plain')[i] as PhaseResult).bytesPerSecond);
     console.log(`ratio per round: ${perRound.map((r) => `${(r * 100).toFixed(0)}%`).join(' ')}`);
     console.log(`ratio: ${(ratio * 100).toFixed(0)}% of the plain insert (target >= ${target * 100}%)`);
-    console.log(`load average at the end: ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+    console.log(
+      `load average at the end: ${loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')}`,
+    );
     if (failures.length > 0) console.log(`${failures.length} submissions failed, e.g. ${failures[0]}`);
     return ratio >= target && failures.length === 0;
   } finally {

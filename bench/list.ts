@@ -51,7 +51,9 @@ async function stage(server: BenchServer, size: number): Promise<Stage> {
   const school = await registerSchool(server);
   const target = await registerApplicant(server);
   const admin = await server.token({ sub: 'bench-operator', role: 'admin' });
-  await sql`create table bench_applicants (n int primary key, id uuid not null, ecfmg_id text not null)`.execute(server.db);
+  await sql`create table bench_applicants (n int primary key, id uuid not null, ecfmg_id text not null)`.execute(
+    server.db,
+  );
   await sql`
     with made as (
       insert into applicants (ecfmg_id, given_name, family_name, date_of_birth)
@@ -74,7 +76,9 @@ async function seedDocuments({ server, school, target, size }: Stage): Promise<v
   const client = new pg.Client({ connectionString: server.databaseUrl });
   await client.connect();
   try {
-    await client.query('set session_replication_role = replica').catch(() => console.log('  (foreign-key checks stay on: not a superuser)'));
+    await client
+      .query('set session_replication_role = replica')
+      .catch(() => console.log('  (foreign-key checks stay on: not a superuser)'));
     const batch = 100_000;
     for (let start = 1; start <= size; start += batch) {
       const end = Math.min(size, start + batch - 1);
@@ -100,7 +104,13 @@ async function seedDocuments({ server, school, target, size }: Stage): Promise<v
 
 async function measure(url: string, token: string, duration: number): Promise<Measurement> {
   const result = await autocannon({ url, connections, duration, headers: { authorization: `Bearer ${token}` } });
-  return { rps: result['2xx'] / result.duration, mean: result.latency.mean, p50: result.latency.p50, p99: result.latency.p99, non2xx: result.non2xx + result.errors };
+  return {
+    rps: result['2xx'] / result.duration,
+    mean: result.latency.mean,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    non2xx: result.non2xx + result.errors,
+  };
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
@@ -124,11 +134,15 @@ async function listQuery(databaseUrl: string, applicantId: string): Promise<Comp
 async function explain(server: BenchServer, query: CompiledQuery): Promise<{ plan: string; indexed: boolean }> {
   const pool = new pg.Pool({ connectionString: server.databaseUrl, max: 1 });
   try {
-    const { rows } = await pool.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${query.sql}`, [...query.parameters]);
+    const { rows } = await pool.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${query.sql}`, [
+      ...query.parameters,
+    ]);
     const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
     // The documents are reached through the applicant's index, never by reading the table; a sort
     // (after a bitmap scan) sorts only that applicant's rows, which do not grow with the table.
-    const indexed = /(Index|Index Only|Bitmap Index) Scan (using|on) documents_by_applicant\b/.test(plan) && !/Seq Scan on documents\b/.test(plan);
+    const indexed =
+      /(Index|Index Only|Bitmap Index) Scan (using|on) documents_by_applicant\b/.test(plan) &&
+      !/Seq Scan on documents\b/.test(plan);
     return { plan, indexed };
   } finally {
     await pool.end();
@@ -139,65 +153,87 @@ const show = (m: Measurement) =>
   `${m.rps.toFixed(0).padStart(6)} req/s, latency mean ${m.mean.toFixed(2)} ms, p50 ${m.p50} ms, p99 ${m.p99} ms${m.non2xx ? `, ${m.non2xx} errors` : ''}`;
 
 const endpointsOf = ({ server, target, admin }: Stage) => [
-  { name: 'GET /v1/applicants/{id}/documents (applicant)', url: `${server.url}/v1/applicants/${target.id}/documents`, token: target.token },
-  { name: 'GET /v1/documents?applicant_id= (admin)', url: `${server.url}/v1/documents?applicant_id=${target.id}`, token: admin },
+  {
+    name: 'GET /v1/applicants/{id}/documents (applicant)',
+    url: `${server.url}/v1/applicants/${target.id}/documents`,
+    token: target.token,
+  },
+  {
+    name: 'GET /v1/documents?applicant_id= (admin)',
+    url: `${server.url}/v1/documents?applicant_id=${target.id}`,
+    token: admin,
+  },
 ];
 
-await runBench('list: an applicant’s documents with 10,000 and with 1,000,000 documents in the table', async (largeServer) => {
-  // Two servers, each on its own database, measured in alternation: whatever else the machine does
-  // in the meantime weighs on both sizes alike.
-  const smallServer = await startBenchServer();
-  try {
-    const stages = [await stage(smallServer, small), await stage(largeServer, large)];
-    const query = await listQuery(largeServer.databaseUrl, (stages[1] as Stage).target.id);
-    console.log(`list query (src/documents/repository.ts listDocuments, as both endpoints run it):\n  ${query.sql}`);
+await runBench(
+  'list: an applicant’s documents with 10,000 and with 1,000,000 documents in the table',
+  async (largeServer) => {
+    // Two servers, each on its own database, measured in alternation: whatever else the machine does
+    // in the meantime weighs on both sizes alike.
+    const smallServer = await startBenchServer();
+    try {
+      const stages = [await stage(smallServer, small), await stage(largeServer, large)];
+      const query = await listQuery(largeServer.databaseUrl, (stages[1] as Stage).target.id);
+      console.log(`list query (src/documents/repository.ts listDocuments, as both endpoints run it):\n  ${query.sql}`);
 
-    let allIndexed = true;
-    for (const current of stages) {
-      console.log(`seeding ${current.name}`);
-      const seedStarted = Date.now();
-      await seedDocuments(current);
-      console.log(`  seeded and analysed in ${((Date.now() - seedStarted) / 1000).toFixed(0)} s`);
-      const { plan, indexed } = await explain(current.server, await listQuery(current.server.databaseUrl, current.target.id));
-      allIndexed &&= indexed;
-      console.log(`EXPLAIN (ANALYZE, BUFFERS) with ${current.name}${indexed ? '' : ' -- NOT INDEX-BACKED'}:\n${plan.replace(/^/gm, '  ')}`);
-    }
-
-    let fast = true;
-    console.log(`autocannon, ${connections} connections, ${rounds} alternating runs of ${seconds} s per size and endpoint (median shown)`);
-    for (let e = 0; e < 2; e++) {
-      const runs: Measurement[][] = stages.map(() => []);
-      // Warm-up: JIT, caches, connections.
+      let allIndexed = true;
       for (const current of stages) {
-        const endpoint = endpointsOf(current)[e] as { url: string; token: string };
-        await measure(endpoint.url, endpoint.token, 2);
+        console.log(`seeding ${current.name}`);
+        const seedStarted = Date.now();
+        await seedDocuments(current);
+        console.log(`  seeded and analysed in ${((Date.now() - seedStarted) / 1000).toFixed(0)} s`);
+        const { plan, indexed } = await explain(
+          current.server,
+          await listQuery(current.server.databaseUrl, current.target.id),
+        );
+        allIndexed &&= indexed;
+        console.log(
+          `EXPLAIN (ANALYZE, BUFFERS) with ${current.name}${indexed ? '' : ' -- NOT INDEX-BACKED'}:\n${plan.replace(/^/gm, '  ')}`,
+        );
       }
-      for (let round = 0; round < rounds; round++) {
-        for (const [i, current] of stages.entries()) {
+
+      let fast = true;
+      console.log(
+        `autocannon, ${connections} connections, ${rounds} alternating runs of ${seconds} s per size and endpoint (median shown)`,
+      );
+      for (let e = 0; e < 2; e++) {
+        const runs: Measurement[][] = stages.map(() => []);
+        // Warm-up: JIT, caches, connections.
+        for (const current of stages) {
           const endpoint = endpointsOf(current)[e] as { url: string; token: string };
-          (runs[i] as Measurement[]).push(await measure(endpoint.url, endpoint.token, seconds));
+          await measure(endpoint.url, endpoint.token, 2);
         }
+        for (let round = 0; round < rounds; round++) {
+          for (const [i, current] of stages.entries()) {
+            const endpoint = endpointsOf(current)[e] as { url: string; token: string };
+            (runs[i] as Measurement[]).push(await measure(endpoint.url, endpoint.token, seconds));
+          }
+        }
+        const name = (endpointsOf(stages[0] as Stage)[e] as { name: string }).name;
+        const summary = runs.map((list) => ({
+          rps: median(list.map((m) => m.rps)),
+          mean: median(list.map((m) => m.mean)),
+          p50: median(list.map((m) => m.p50)),
+          p99: median(list.map((m) => m.p99)),
+          non2xx: list.reduce((sum, m) => sum + m.non2xx, 0),
+        }));
+        for (const [i, current] of stages.entries()) {
+          console.log(
+            `${current.name.padStart(19)}  ${name}: ${show(summary[i] as Measurement)}  (runs: ${(runs[i] as Measurement[]).map((m) => m.rps.toFixed(0)).join(', ')} req/s)`,
+          );
+        }
+        const [atSmall, atLarge] = summary as [Measurement, Measurement];
+        const slowdown = atSmall.rps / atLarge.rps;
+        const ok = slowdown <= allowedSlowdown && atSmall.non2xx === 0 && atLarge.non2xx === 0;
+        fast &&= ok;
+        console.log(
+          `${name}: with 1,000,000 documents ${slowdown.toFixed(2)}x the time of 10,000 (allowed ${allowedSlowdown}x)${ok ? '' : ' -- MISSED'}`,
+        );
       }
-      const name = (endpointsOf(stages[0] as Stage)[e] as { name: string }).name;
-      const summary = runs.map((list) => ({
-        rps: median(list.map((m) => m.rps)),
-        mean: median(list.map((m) => m.mean)),
-        p50: median(list.map((m) => m.p50)),
-        p99: median(list.map((m) => m.p99)),
-        non2xx: list.reduce((sum, m) => sum + m.non2xx, 0),
-      }));
-      for (const [i, current] of stages.entries()) {
-        console.log(`${current.name.padStart(19)}  ${name}: ${show(summary[i] as Measurement)}  (runs: ${(runs[i] as Measurement[]).map((m) => m.rps.toFixed(0)).join(', ')} req/s)`);
-      }
-      const [atSmall, atLarge] = summary as [Measurement, Measurement];
-      const slowdown = atSmall.rps / atLarge.rps;
-      const ok = slowdown <= allowedSlowdown && atSmall.non2xx === 0 && atLarge.non2xx === 0;
-      fast &&= ok;
-      console.log(`${name}: with 1,000,000 documents ${slowdown.toFixed(2)}x the time of 10,000 (allowed ${allowedSlowdown}x)${ok ? '' : ' -- MISSED'}`);
+      console.log(allIndexed ? 'the list query is index-backed at both sizes' : 'the list query is NOT index-backed');
+      return fast && allIndexed;
+    } finally {
+      await smallServer.stop();
     }
-    console.log(allIndexed ? 'the list query is index-backed at both sizes' : 'the list query is NOT index-backed');
-    return fast && allIndexed;
-  } finally {
-    await smallServer.stop();
-  }
-});
+  },
+);

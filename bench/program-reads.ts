@@ -66,16 +66,27 @@ async function openDatabase(): Promise<{ url: string; embedded?: EmbeddedDatabas
  * without letter requests, which these reads never consult) and one release per document.
  */
 async function seed(db: Database): Promise<void> {
-  const { count } = await db.selectFrom('documents').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  const { count } = await db
+    .selectFrom('documents')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .executeTakeFirstOrThrow();
   if (Number(count) >= documents) {
-    const stored = await db.selectFrom('applicants').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    const stored = await db
+      .selectFrom('applicants')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
     if (Number(stored.count) !== applicants) {
-      throw new Error(`the bench database holds ${stored.count} applicants, not ${applicants}: remove ${dataDir} or use another BENCH_DATA_DIR`);
+      throw new Error(
+        `the bench database holds ${stored.count} applicants, not ${applicants}: remove ${dataDir} or use another BENCH_DATA_DIR`,
+      );
     }
     log(`${count} documents of ${applicants} applicants already stored: reusing them`);
     return;
   }
-  if (Number(count) > 0) throw new Error(`the bench database holds ${count} documents, not ${documents}: remove ${dataDir} or use another BENCH_DATA_DIR`);
+  if (Number(count) > 0)
+    throw new Error(
+      `the bench database holds ${count} documents, not ${documents}: remove ${dataDir} or use another BENCH_DATA_DIR`,
+    );
   const started = Date.now();
   const keys = await Promise.all([0, 1, 2].map(() => generateSigningKey('EdDSA')));
   await db.transaction().execute(async (trx) => {
@@ -83,13 +94,26 @@ async function seed(db: Database): Promise<void> {
       const wdoms = `F9${String(index).padStart(6, '0')}`;
       const school = await trx
         .insertInto('schools')
-        .values({ wdoms_id: wdoms, name: `Bench University ${index}`, country: 'NG', contact_email: `registrar${index}@bench.example`, status: 'active' })
+        .values({
+          wdoms_id: wdoms,
+          name: `Bench University ${index}`,
+          country: 'NG',
+          contact_email: `registrar${index}@bench.example`,
+          status: 'active',
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       const kid = key.publicJwk.kid as string;
       await trx
         .insertInto('school_keys')
-        .values({ kid, thumbprint: kid, school_id: school.id, alg: 'EdDSA', jwk: JSON.stringify(key.publicJwk), created_by: 'bench' })
+        .values({
+          kid,
+          thumbprint: kid,
+          school_id: school.id,
+          alg: 'EdDSA',
+          jwk: JSON.stringify(key.publicJwk),
+          created_by: 'bench',
+        })
         .execute();
     }
     await sql`
@@ -122,7 +146,9 @@ async function seed(db: Database): Promise<void> {
     await sql`
       insert into releases (applicant_id, document_id, program_id, created_by)
       select d.applicant_id, d.id, p.id, 'bench'
-      from documents d join programs p on p.acgme_id = '99' || lpad((d.ecfmg_id::int % ${programs}::int)::text, 8, '0')`.execute(trx);
+      from documents d join programs p on p.acgme_id = '99' || lpad((d.ecfmg_id::int % ${programs}::int)::text, 8, '0')`.execute(
+      trx,
+    );
   });
   await sql`analyze`.execute(db);
   log(`seeded ${documents} documents and releases in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -136,9 +162,22 @@ interface Target {
 
 /** The program under test ("Bench Residency 0") and what is released to it. */
 async function target(db: Database): Promise<Target> {
-  const program = await db.selectFrom('programs').select(['id', 'acgme_id']).where('acgme_id', '=', '9900000000').executeTakeFirstOrThrow();
-  const released = await db.selectFrom('releases').select(['document_id', 'applicant_id']).where('program_id', '=', program.id).where('withdrawn_at', 'is', null).execute();
-  return { program, documentIds: released.map((r) => r.document_id), applicantIds: [...new Set(released.map((r) => r.applicant_id))] };
+  const program = await db
+    .selectFrom('programs')
+    .select(['id', 'acgme_id'])
+    .where('acgme_id', '=', '9900000000')
+    .executeTakeFirstOrThrow();
+  const released = await db
+    .selectFrom('releases')
+    .select(['document_id', 'applicant_id'])
+    .where('program_id', '=', program.id)
+    .where('withdrawn_at', 'is', null)
+    .execute();
+  return {
+    program,
+    documentIds: released.map((r) => r.document_id),
+    applicantIds: [...new Set(released.map((r) => r.applicant_id))],
+  };
 }
 
 /**
@@ -160,8 +199,16 @@ async function explain(url: string, subject: Target): Promise<void> {
     if (!captured) return;
     notices.length = 0;
     await client.query(captured.sql, [...captured.parameters]);
-    const nested = notices.filter((notice) => !/Function Scan/.test(notice)).map((notice) => notice.replace(/^duration: [\d.]+ ms\s+plan:\n/, ''));
-    log(`${label}:\n${nested.join('\n').split('\n').map((line) => `    ${line}`).join('\n')}`);
+    const nested = notices
+      .filter((notice) => !/Function Scan/.test(notice))
+      .map((notice) => notice.replace(/^duration: [\d.]+ ms\s+plan:\n/, ''));
+    log(
+      `${label}:\n${nested
+        .join('\n')
+        .split('\n')
+        .map((line) => `    ${line}`)
+        .join('\n')}`,
+    );
   };
   try {
     try {
@@ -175,8 +222,12 @@ async function explain(url: string, subject: Target): Promise<void> {
     await plan('plan of the program list narrowed to one applicant', () =>
       listProgramDocuments(db, subject.program.id, { applicant_id: subject.applicantIds[0] as string }, 50),
     );
-    await plan("plan of the program's whole list, first page", () => listProgramDocuments(db, subject.program.id, {}, 50));
-    await plan('plan of a program reading one document', () => findReleasedDocument(db, subject.documentIds[0] as string, subject.program.id));
+    await plan("plan of the program's whole list, first page", () =>
+      listProgramDocuments(db, subject.program.id, {}, 50),
+    );
+    await plan('plan of a program reading one document', () =>
+      findReleasedDocument(db, subject.documentIds[0] as string, subject.program.id),
+    );
   } finally {
     client.release();
     await db.destroy();
@@ -200,7 +251,8 @@ async function programToken(jwksFile: string, programId: string): Promise<string
 async function startServer(url: string, jwksFile: string): Promise<{ child: ChildProcess; port: number }> {
   const script = fileURLToPath(new URL('./program-reads-server.ts', import.meta.url));
   // BENCH_PROFILE=1 writes a V8 CPU profile of the server to BENCH_DATA_DIR/profiles when it stops.
-  const profile = process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${join(dataDir, 'profiles')}`] : [];
+  const profile =
+    process.env.BENCH_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${join(dataDir, 'profiles')}`] : [];
   const child = spawn(process.execPath, [...process.execArgv, ...profile, script], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: {
@@ -280,7 +332,13 @@ interface Server {
   postmaster: number | undefined;
 }
 
-async function measure(name: string, server: Server, token: string, path: () => string, duration: number): Promise<Measurement> {
+async function measure(
+  name: string,
+  server: Server,
+  token: string,
+  path: () => string,
+  duration: number,
+): Promise<Measurement> {
   const cpuBefore = await serverCpuMicros(server.child);
   const databaseBefore = await databaseCpuMicros(server.postmaster);
   const result = await autocannon({
@@ -294,7 +352,10 @@ async function measure(name: string, server: Server, token: string, path: () => 
   const answered = Math.max(1, result.requests.total);
   const serverCpu = ((await serverCpuMicros(server.child)) - cpuBefore) / answered;
   const databaseAfter = await databaseCpuMicros(server.postmaster);
-  const databaseCpu = databaseBefore === undefined || databaseAfter === undefined ? undefined : (databaseAfter - databaseBefore) / answered;
+  const databaseCpu =
+    databaseBefore === undefined || databaseAfter === undefined
+      ? undefined
+      : (databaseAfter - databaseBefore) / answered;
   return {
     name,
     rps: result.requests.average,
@@ -311,7 +372,11 @@ async function measure(name: string, server: Server, token: string, path: () => 
 let missed = false;
 
 async function main(): Promise<void> {
-  log(`load average at start: ${loadavg().map((n) => n.toFixed(1)).join(' ')} (${cpus().length} CPUs)`);
+  log(
+    `load average at start: ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')} (${cpus().length} CPUs)`,
+  );
   const { url, embedded } = await openDatabase();
   const { db } = createDatabase(url, 2);
   let server: ChildProcess | undefined;
@@ -319,7 +384,9 @@ async function main(): Promise<void> {
     await migrateToLatest(db);
     await seed(db);
     const subject = await target(db);
-    log(`program ${subject.program.acgme_id}: ${subject.documentIds.length} documents released by ${subject.applicantIds.length} applicants`);
+    log(
+      `program ${subject.program.acgme_id}: ${subject.documentIds.length} documents released by ${subject.applicantIds.length} applicants`,
+    );
     await explain(url, subject);
 
     const jwksFile = join(dataDir, 'bench-issuer-jwks.json');
@@ -330,12 +397,18 @@ async function main(): Promise<void> {
     const programId = subject.program.id;
     const allRoutes: Array<[string, string, () => string]> = [
       ['bare', 'bare primary-key SELECT', () => `/bench/bare/${pick(subject.documentIds)}`],
-      ['list', 'GET /v1/programs/{id}/documents?applicant_id=', () => `/v1/programs/${programId}/documents?applicant_id=${pick(subject.applicantIds)}`],
+      [
+        'list',
+        'GET /v1/programs/{id}/documents?applicant_id=',
+        () => `/v1/programs/${programId}/documents?applicant_id=${pick(subject.applicantIds)}`,
+      ],
       ['read', 'GET /v1/documents/{id}', () => `/v1/documents/${pick(subject.documentIds)}`],
     ];
     // BENCH_ROUTES=bare,list,read (the default) picks which to measure; the bare one, when chosen, is the baseline.
     const chosen = (process.env.BENCH_ROUTES ?? 'bare,list,read').split(',');
-    const routes = allRoutes.filter(([key]) => chosen.includes(key)).map(([, name, path]) => [name, path] as [string, () => string]);
+    const routes = allRoutes
+      .filter(([key]) => chosen.includes(key))
+      .map(([, name, path]) => [name, path] as [string, () => string]);
 
     log(`warming up (${connections} connections)`);
     for (const [name, path] of routes) await measure(name, measured, token, path, 3);
@@ -347,14 +420,18 @@ async function main(): Promise<void> {
         const m = await measure(name, measured, token, path, seconds);
         results[index]?.push(m);
         const cpu = `cpu/req: server ${m.serverCpu.toFixed(0)} µs, postgres ${m.databaseCpu === undefined ? '?' : m.databaseCpu.toFixed(0)} µs`;
-        log(`round ${round}: ${name.padEnd(46)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  ${cpu}  non-2xx ${m.non2xx}  errors ${m.errors}`);
+        log(
+          `round ${round}: ${name.padEnd(46)} ${m.rps.toFixed(0).padStart(6)} req/s  p50 ${m.p50} ms  p99 ${m.p99} ms  ${cpu}  non-2xx ${m.non2xx}  errors ${m.errors}`,
+        );
       }
     }
 
     const median = (values: number[]) => {
       const sorted = [...values].sort((a, b) => a - b);
       const middle = Math.floor(sorted.length / 2);
-      return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+      return sorted.length % 2 === 1
+        ? (sorted[middle] as number)
+        : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
     };
     const baseline = results[0] ?? [];
     const summary = results.map((ms, index) => ({
@@ -371,7 +448,9 @@ async function main(): Promise<void> {
     console.log(
       `\nPrograms reading at ${documents.toLocaleString('en')} documents, ${connections} connections, ${rounds} rounds of ${seconds} s per route (medians over rounds):\n`,
     );
-    console.log('| route | req/s | vs bare (same round) | p99 | worst p99 | CPU per request: server + postgres | verdict |');
+    console.log(
+      '| route | req/s | vs bare (same round) | p99 | worst p99 | CPU per request: server + postgres | verdict |',
+    );
     console.log('| --- | ---: | ---: | ---: | ---: | ---: | --- |');
     for (const [index, row] of summary.entries()) {
       const isBare = index === 0;
@@ -382,7 +461,11 @@ async function main(): Promise<void> {
         `| ${row.name} | ${row.rps.toFixed(0)} | ${(row.ratio * 100).toFixed(0)}% | ${row.p99} ms | ${row.worstP99} ms | ${row.serverCpu.toFixed(0)} + ${row.databaseCpu === undefined ? '?' : row.databaseCpu.toFixed(0)} µs | ${verdict}${row.failures ? ` (${row.failures} failures)` : ''} |`,
       );
     }
-    console.log(`\nload average at the end: ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+    console.log(
+      `\nload average at the end: ${loadavg()
+        .map((n) => n.toFixed(1))
+        .join(' ')}`,
+    );
   } finally {
     if (server?.pid !== undefined) {
       const exited = new Promise((done) => server?.once('exit', done));

@@ -32,7 +32,9 @@ await runBench(`upload memory: ${clients} clients uploading 20 MiB PDFs at once`
     }
 
     const idle = await memoryOf(server.pid);
-    console.log(`server (pid ${server.pid}) after start and setup: RSS ${formatMiB(idle.rss)}, peak so far ${formatMiB(idle.peakRss)}`);
+    console.log(
+      `server (pid ${server.pid}) after start and setup: RSS ${formatMiB(idle.rss)}, peak so far ${formatMiB(idle.peakRss)}`,
+    );
 
     let uploaded = 0;
     const failures: string[] = [];
@@ -43,8 +45,12 @@ await runBench(`upload memory: ${clients} clients uploading 20 MiB PDFs at once`
         files.map(async ({ path, facts }) => {
           const client = new ApiClient(server.url, school.token);
           try {
-            const { status, body } = await client.submitDocument<{ status: string; size: number }>(await manifestFor(school, applicant, facts), path);
-            if (status !== 201 || body.status !== 'verified' || body.size !== fileBytes) failures.push(`${status} ${JSON.stringify(body)}`);
+            const { status, body } = await client.submitDocument<{ status: string; size: number }>(
+              await manifestFor(school, applicant, facts),
+              path,
+            );
+            if (status !== 201 || body.status !== 'verified' || body.size !== fileBytes)
+              failures.push(`${status} ${JSON.stringify(body)}`);
             else uploaded += 1;
           } catch (error) {
             failures.push(error instanceof ApiProblem ? `${error.status} ${error.message}` : String(error));
@@ -54,11 +60,15 @@ await runBench(`upload memory: ${clients} clients uploading 20 MiB PDFs at once`
         }),
       );
       const now = await memoryOf(server.pid);
-      console.log(`round ${round}: ${clients} x 20 MiB in ${((Date.now() - roundStarted) / 1000).toFixed(1)} s; server RSS ${formatMiB(now.rss)}, peak ${formatMiB(now.peakRss)}`);
+      console.log(
+        `round ${round}: ${clients} x 20 MiB in ${((Date.now() - roundStarted) / 1000).toFixed(1)} s; server RSS ${formatMiB(now.rss)}, peak ${formatMiB(now.peakRss)}`,
+      );
     }
     const seconds = (Date.now() - started) / 1000;
     const { peakRss } = await memoryOf(server.pid);
-    console.log(`uploaded ${uploaded} of ${clients * rounds} (${formatMiB(uploaded * fileBytes)} in ${seconds.toFixed(1)} s, ${formatMiB((uploaded * fileBytes) / seconds)}/s)`);
+    console.log(
+      `uploaded ${uploaded} of ${clients * rounds} (${formatMiB(uploaded * fileBytes)} in ${seconds.toFixed(1)} s, ${formatMiB((uploaded * fileBytes) / seconds)}/s)`,
+    );
     if (failures.length > 0) console.log(`${failures.length} uploads failed, e.g. ${failures[0]}`);
     console.log(`server peak RSS (VmHWM): ${formatMiB(peakRss)} (limit ${formatMiB(limit)})`);
     return peakRss < limit && failures.length === 0;

@@ -50,7 +50,10 @@ async function startReceiver(secret: () => string): Promise<Receiver> {
       if (!receiver.arrivals.has(data.seq)) receiver.arrivals.set(data.seq, at);
       if (receiver.count % 100 === 1) {
         try {
-          new Webhook(secret()).verify(body, Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])));
+          new Webhook(secret()).verify(
+            body,
+            Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
+          );
         } catch {
           receiver.badSignatures++;
         }
@@ -78,7 +81,8 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
   return true;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? NaN;
 
 async function throughput(server: BenchServer, receiver: Receiver): Promise<boolean> {
   console.log(`\n## throughput: ${deliveries} deliveries queued, then released at once`);
@@ -87,10 +91,16 @@ async function throughput(server: BenchServer, receiver: Receiver): Promise<bool
   for (let seq = 0; seq < deliveries; seq += perTransaction) {
     await server.db.transaction().execute(async (trx) => {
       for (let i = seq; i < Math.min(seq + perTransaction, deliveries); i++) {
-        await enqueueEvent(trx, { type: 'document.verified', data: { document_id: '00000000-0000-4000-8000-000000000000', status: 'verified', seq: i }, audience: {} });
+        await enqueueEvent(trx, {
+          type: 'document.verified',
+          data: { document_id: '00000000-0000-4000-8000-000000000000', status: 'verified', seq: i },
+          audience: {},
+        });
       }
       // Held back until every event is in, so the dispatcher drains a full queue.
-      await sql`update webhook_deliveries set next_attempt_at = now() + interval '1 hour' where status = 'pending'`.execute(trx);
+      await sql`update webhook_deliveries set next_attempt_at = now() + interval '1 hour' where status = 'pending'`.execute(
+        trx,
+      );
     });
   }
   console.log(`queued in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -104,11 +114,17 @@ async function throughput(server: BenchServer, receiver: Receiver): Promise<bool
   let recorded = 0;
   for (let i = 0; i < 200 && recorded < deliveries; i++) {
     if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from webhook_deliveries where status = 'succeeded'`.execute(server.db);
+    const { rows } = await sql<{
+      n: number;
+    }>`select count(*)::int as n from webhook_deliveries where status = 'succeeded'`.execute(server.db);
     recorded = rows[0]?.n ?? 0;
   }
-  console.log(`received ${receiver.arrivals.size} of ${deliveries} in ${seconds.toFixed(2)} s: ${Math.round(rate)} deliveries/s (target >= ${targetPerSecond})`);
-  console.log(`requests received ${receiver.count} (duplicates: ${receiver.count - receiver.arrivals.size}); recorded as succeeded: ${recorded}`);
+  console.log(
+    `received ${receiver.arrivals.size} of ${deliveries} in ${seconds.toFixed(2)} s: ${Math.round(rate)} deliveries/s (target >= ${targetPerSecond})`,
+  );
+  console.log(
+    `requests received ${receiver.count} (duplicates: ${receiver.count - receiver.arrivals.size}); recorded as succeeded: ${recorded}`,
+  );
   return done && rate >= targetPerSecond && recorded >= deliveries;
 }
 
@@ -119,7 +135,11 @@ async function latency(server: BenchServer, receiver: Receiver): Promise<boolean
   for (let i = 0; i < idleEvents; i++) {
     const seq = first + i;
     await server.db.transaction().execute(async (trx) => {
-      await enqueueEvent(trx, { type: 'document.revoked', data: { document_id: '00000000-0000-4000-8000-000000000000', status: 'revoked', seq }, audience: {} });
+      await enqueueEvent(trx, {
+        type: 'document.revoked',
+        data: { document_id: '00000000-0000-4000-8000-000000000000', status: 'revoked', seq },
+        audience: {},
+      });
       committing.set(seq, now());
     });
     await until(() => receiver.arrivals.has(seq), 5_000);
@@ -147,12 +167,15 @@ await runBench(
         headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
         body: JSON.stringify({ url: receiver.url, events: webhookEventTypes }),
       });
-      if (response.status !== 201) throw new Error(`registering the endpoint: ${response.status} ${await response.text()}`);
+      if (response.status !== 201)
+        throw new Error(`registering the endpoint: ${response.status} ${await response.text()}`);
       secret = ((await response.json()) as { secret: string }).secret;
 
       const fast = await throughput(server, receiver);
       const quick = await latency(server, receiver);
-      console.log(`\nsignatures checked with standardwebhooks: ${Math.ceil(receiver.count / 100)}, failed: ${receiver.badSignatures}`);
+      console.log(
+        `\nsignatures checked with standardwebhooks: ${Math.ceil(receiver.count / 100)}, failed: ${receiver.badSignatures}`,
+      );
       return fast && quick && receiver.badSignatures === 0;
     } finally {
       await receiver.close();

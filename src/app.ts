@@ -6,7 +6,12 @@ import type { Logger } from 'pino';
 import { applicantRoutes } from './applicants/routes.js';
 import { developmentIssuerKey, developmentIssuerKeys } from './auth/development-issuer.js';
 import { meRoutes } from './auth/routes.js';
-import { createTokenVerifier, issuerKeysFromFile, issuerKeysFromUrl, type TokenVerifier } from './auth/token-verifier.js';
+import {
+  createTokenVerifier,
+  issuerKeysFromFile,
+  issuerKeysFromUrl,
+  type TokenVerifier,
+} from './auth/token-verifier.js';
 import type { Config } from './config.js';
 import { serviceJwksRoutes } from './crypto/jwks-routes.js';
 import { loadServiceKey, type ServiceKey } from './crypto/service-key.js';
@@ -57,7 +62,12 @@ export async function tokenVerifierFor(config: Config, logger: Logger): Promise<
     );
     keys = developmentIssuerKeys(await developmentIssuerKey(config.dataDir));
   }
-  return createTokenVerifier({ issuer: config.auth.issuer, audience: config.auth.audience, keys, cacheSize: config.auth.tokenCacheSize });
+  return createTokenVerifier({
+    issuer: config.auth.issuer,
+    audience: config.auth.audience,
+    keys,
+    cacheSize: config.auth.tokenCacheSize,
+  });
 }
 
 function latestMigration(): string | undefined {
@@ -69,7 +79,13 @@ function latestMigration(): string | undefined {
 }
 
 /** The whole HTTP service, ready for listen() or inject(). */
-export async function buildApp({ config, db, logger, verifier, serviceKey }: AppDependencies): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  db,
+  logger,
+  verifier,
+  serviceKey,
+}: AppDependencies): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
     loggerInstance: logger,
     requestIdHeader: false,

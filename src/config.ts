@@ -145,7 +145,8 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('AUTH_ISSUER', 'required when AUTH_JWKS_FILE or AUTH_JWKS_URL is set');
   }
   const publicUrl = url(env, 'PUBLIC_BASE_URL', ['https:', 'http:']);
-  const baseUrl = publicUrl?.toString().replace(/\/$/, '') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const baseUrl =
+    publicUrl?.toString().replace(/\/$/, '') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   return {
     port,

@@ -31,5 +31,8 @@ export const redactedPaths = [
 ];
 
 export function createLogger(level: LogLevel, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: redactedPaths, censor: '[redacted]' }, base: { service: 'emswp' } }, destination);
+  return pino(
+    { level, redact: { paths: redactedPaths, censor: '[redacted]' }, base: { service: 'emswp' } },
+    destination,
+  );
 }

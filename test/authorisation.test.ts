@@ -8,7 +8,9 @@ import { buildAccessWorld, checkAccessMatrix, guardedOperations, type AccessMatr
  */
 const folder = new URL('./authorisation/', import.meta.url);
 const matrices: AccessMatrix[] = [];
-for (const file of readdirSync(folder).filter((name) => name.endsWith('.matrix.ts')).sort()) {
+for (const file of readdirSync(folder)
+  .filter((name) => name.endsWith('.matrix.ts'))
+  .sort()) {
   matrices.push(((await import(new URL(file, folder).href)) as { default: AccessMatrix }).default);
 }
 
@@ -16,15 +18,26 @@ t.test('each caller gets exactly the access the contract gives it', async (t) =>
   const world = await buildAccessWorld(t);
   for (const matrix of matrices) await t.test(matrix.name, (t) => checkAccessMatrix(t, world, matrix));
 
-  await t.test('every guarded route of the contract is in a matrix, and every matrix row is a real route', async (t) => {
-    const routes = guardedOperations(world.app);
-    const covered = matrices.flatMap((matrix) => matrix.cases.map((c) => c.operation));
-    t.same(
-      routes.filter((op) => !covered.includes(op)),
-      [],
-      'routes with no row in any matrix: say who may call them in test/authorisation/<feature>.matrix.ts',
-    );
-    t.same(covered.filter((op) => !routes.includes(op)), [], 'matrix rows naming no route');
-    t.same(covered.filter((op, i) => covered.indexOf(op) !== i), [], 'routes with two rows');
-  });
+  await t.test(
+    'every guarded route of the contract is in a matrix, and every matrix row is a real route',
+    async (t) => {
+      const routes = guardedOperations(world.app);
+      const covered = matrices.flatMap((matrix) => matrix.cases.map((c) => c.operation));
+      t.same(
+        routes.filter((op) => !covered.includes(op)),
+        [],
+        'routes with no row in any matrix: say who may call them in test/authorisation/<feature>.matrix.ts',
+      );
+      t.same(
+        covered.filter((op) => !routes.includes(op)),
+        [],
+        'matrix rows naming no route',
+      );
+      t.same(
+        covered.filter((op, i) => covered.indexOf(op) !== i),
+        [],
+        'routes with two rows',
+      );
+    },
+  );
 });

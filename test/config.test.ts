@@ -88,9 +88,16 @@ t.test('every setting is read when given', async (t) => {
     shutdownGraceMs: 2500,
   });
   t.equal(config.auth.jwks.kind, 'url');
-  t.equal(config.auth.jwks.kind === 'url' && config.auth.jwks.url.href, 'https://login.example.org/.well-known/jwks.json');
+  t.equal(
+    config.auth.jwks.kind === 'url' && config.auth.jwks.url.href,
+    'https://login.example.org/.well-known/jwks.json',
+  );
   t.equal(config.mspeReleaseAt?.toISOString(), '2027-09-25T17:00:00.000Z');
-  t.equal(loadConfig({ SERVICE_ISSUER: 'urn:emswp:prod' }).service.issuer, 'urn:emswp:prod', 'SERVICE_ISSUER wins over the base URL');
+  t.equal(
+    loadConfig({ SERVICE_ISSUER: 'urn:emswp:prod' }).service.issuer,
+    'urn:emswp:prod',
+    'SERVICE_ISSUER wins over the base URL',
+  );
   t.same(loadConfig(issuerFile).auth.jwks, { kind: 'file', path: '/etc/emswp/issuer-jwks.json' });
 });
 
@@ -103,7 +110,10 @@ t.test('a bad value of any setting is refused with a message naming the variable
     ['AUTH_TOKEN_CACHE_SIZE', ['-5', 'lots', '10000001']],
     ['PUBLIC_BASE_URL', ['emswp.example.org', 'ftp://emswp.example.org']],
     ['MAX_DOCUMENT_BYTES', ['20MB', '10', '1073741825']],
-    ['MSPE_RELEASE_AT', ['2027-09-25', 'tomorrow', '2027-09-25 13:00:00Z', '2027-02-30T13:00:00Z', '2027-09-25T24:00:00Z']],
+    [
+      'MSPE_RELEASE_AT',
+      ['2027-09-25', 'tomorrow', '2027-09-25 13:00:00Z', '2027-02-30T13:00:00Z', '2027-09-25T24:00:00Z'],
+    ],
     ['WEBHOOK_WORKER', ['maybe']],
     ['WEBHOOK_ALLOW_PRIVATE_NETWORKS', ['sometimes']],
     ['TRUST_PROXY', ['perhaps']],
@@ -132,7 +142,11 @@ t.test('a JWKS URL must be https except on this machine', async (t) => {
   refused(t, { ...issuer, AUTH_JWKS_URL: 'http://10.0.0.5/jwks.json' }, 'AUTH_JWKS_URL');
   refused(t, { ...issuer, AUTH_JWKS_URL: 'ftp://login.example.org/jwks.json' }, 'AUTH_JWKS_URL');
   refused(t, { ...issuer, AUTH_JWKS_URL: 'not a url' }, 'AUTH_JWKS_URL');
-  for (const local of ['http://localhost:8080/jwks.json', 'http://127.0.0.1:8080/jwks.json', 'http://[::1]:8080/jwks.json']) {
+  for (const local of [
+    'http://localhost:8080/jwks.json',
+    'http://127.0.0.1:8080/jwks.json',
+    'http://[::1]:8080/jwks.json',
+  ]) {
     const config = loadConfig({ ...issuer, AUTH_JWKS_URL: local });
     t.equal(config.auth.jwks.kind === 'url' && config.auth.jwks.url.href, local, `${local} is allowed`);
   }

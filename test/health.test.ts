@@ -20,7 +20,13 @@ t.test('an operator sees the process live and the database ready', async (t) => 
 async function appOn(t: Test, url: string) {
   const directory = t.testdir({});
   const issuer = await createTestIssuer(directory);
-  const config = loadConfig({ DATABASE_URL: url, DATA_DIR: directory, LOG_LEVEL: 'silent', AUTH_ISSUER: testIssuerName, AUTH_JWKS_FILE: issuer.jwksFile });
+  const config = loadConfig({
+    DATABASE_URL: url,
+    DATA_DIR: directory,
+    LOG_LEVEL: 'silent',
+    AUTH_ISSUER: testIssuerName,
+    AUTH_JWKS_FILE: issuer.jwksFile,
+  });
   const { db } = createDatabase(url, 1);
   const app = await buildApp({ config, db, logger: createLogger('silent') });
   t.teardown(async () => {

@@ -27,8 +27,16 @@ t.test('with METRICS_TOKEN set the scraper must send it as a bearer token', asyn
   const anonymous = await app.inject({ method: 'GET', url: '/metrics' });
   expectProblem(t, anonymous, 'invalid_token');
   t.match(anonymous.headers['www-authenticate'], /^Bearer error="invalid_token"/);
-  expectProblem(t, await app.inject({ method: 'GET', url: '/metrics', headers: bearer('scrape-secret-2') }), 'invalid_token');
-  expectProblem(t, await app.inject({ method: 'GET', url: '/metrics', headers: bearer(await issuer.admin()) }), 'invalid_token');
+  expectProblem(
+    t,
+    await app.inject({ method: 'GET', url: '/metrics', headers: bearer('scrape-secret-2') }),
+    'invalid_token',
+  );
+  expectProblem(
+    t,
+    await app.inject({ method: 'GET', url: '/metrics', headers: bearer(await issuer.admin()) }),
+    'invalid_token',
+  );
 
   const allowed = await app.inject({ method: 'GET', url: '/metrics', headers: bearer('scrape-secret-1') });
   t.equal(allowed.statusCode, 200);

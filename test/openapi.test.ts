@@ -46,7 +46,11 @@ t.test('every generated operation is described for a client author', async (t) =
       t.ok(operation.responses?.default, `${name} documents its problem+json errors`);
     }
   }
-  t.same(document.components.schemas.Problem?.properties?.code?.enum, Object.keys(errorCodes).sort(), 'every problem code is listed');
+  t.same(
+    document.components.schemas.Problem?.properties?.code?.enum,
+    Object.keys(errorCodes).sort(),
+    'every problem code is listed',
+  );
   t.ok(document.paths['/v1/me']?.get, 'GET /v1/me is published');
 });
 
@@ -59,7 +63,10 @@ t.test('the served /openapi.json is the committed contract, and /docs is a page 
 
   let docs = await app.inject({ method: 'GET', url: '/docs' });
   for (let hops = 0; docs.statusCode >= 300 && docs.statusCode < 400 && hops < 3; hops++) {
-    docs = await app.inject({ method: 'GET', url: new URL(String(docs.headers.location), 'http://localhost/docs').pathname });
+    docs = await app.inject({
+      method: 'GET',
+      url: new URL(String(docs.headers.location), 'http://localhost/docs').pathname,
+    });
   }
   t.equal(docs.statusCode, 200);
   t.match(docs.headers['content-type'], /^text\/html/);

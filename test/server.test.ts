@@ -46,7 +46,11 @@ t.test('a newcomer starts the service with nothing configured, calls it, and sto
   const dataDir = await dataDirectory(t);
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const server = startProcess(builtEntry('server.js'), [], { DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: 'warn' });
+  const server = startProcess(builtEntry('server.js'), [], {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    LOG_LEVEL: 'warn',
+  });
   const exit = finished(server);
   t.teardown(async () => {
     if (server.exitCode === null && server.signalCode === null) server.kill('SIGTERM');
@@ -71,13 +75,19 @@ t.test('a newcomer starts the service with nothing configured, calls it, and sto
   const pidFile = join(dataDir, 'postgres', 'cluster', 'postmaster.pid');
   const [postgresPid, , , postgresPort] = (await readFile(pidFile, 'utf8')).split('\n');
   const password = (await readFile(join(dataDir, 'postgres', 'password'), 'utf8')).trim();
-  const locker = new pg.Client({ host: '127.0.0.1', port: Number(postgresPort), user: 'postgres', password, database: 'postgres' });
+  const locker = new pg.Client({
+    host: '127.0.0.1',
+    port: Number(postgresPort),
+    user: 'postgres',
+    password,
+    database: 'postgres',
+  });
   locker.on('error', () => {});
   await locker.connect();
   await locker.query('begin');
   await locker.query('lock table kysely_migration in access exclusive mode');
   const inFlight = fetch(`${base}/readyz`);
-  for (let waiting = 0; waiting === 0; ) {
+  for (let waiting = 0; waiting === 0;) {
     const { rows } = await locker.query<{ n: number }>(
       "select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%kysely_migration%'",
     );
@@ -141,6 +151,9 @@ t.test('closing the app lets a request in flight finish', async (t) => {
   t.equal(slow.status, 200, 'the request in flight still completes');
   t.same(await slow.json(), { done: true });
   // The client's keep-alive connection is told to close, so closing does not wait out its idle timeout.
-  const closedWithin = await Promise.race([closing.then(() => 'closed'), new Promise((resolve) => setTimeout(resolve, 5_000, 'still open'))]);
+  const closedWithin = await Promise.race([
+    closing.then(() => 'closed'),
+    new Promise((resolve) => setTimeout(resolve, 5_000, 'still open')),
+  ]);
   t.equal(closedWithin, 'closed', 'and the app is closed right after it');
 });

@@ -22,7 +22,10 @@ export interface BenchApplicant {
 async function call<T>(server: BenchServer, token: string, method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${server.url}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();
@@ -68,7 +71,10 @@ export interface FileFacts {
   size: number;
 }
 
-export const factsOf = (bytes: Buffer): FileFacts => ({ sha256: createHash('sha256').update(bytes).digest('hex'), size: bytes.length });
+export const factsOf = (bytes: Buffer): FileFacts => ({
+  sha256: createHash('sha256').update(bytes).digest('hex'),
+  size: bytes.length,
+});
 
 /** A fresh manifest (new jti) for the given bytes, signed with the school's key, as `emswp sign` makes it. */
 export function manifestFor(school: BenchSchool, applicant: BenchApplicant, file: FileFacts): Promise<string> {
@@ -77,6 +83,11 @@ export function manifestFor(school: BenchSchool, applicant: BenchApplicant, file
     jti: randomUUID(),
     iat: Math.floor(Date.now() / 1000),
     document: { type: 'transcript', sha256: file.sha256, size: file.size, media_type: 'application/pdf' },
-    applicant: { ecfmg_id: applicant.ecfmg_id, given_name: applicant.given_name, family_name: applicant.family_name, date_of_birth: applicant.date_of_birth },
+    applicant: {
+      ecfmg_id: applicant.ecfmg_id,
+      given_name: applicant.given_name,
+      family_name: applicant.family_name,
+      date_of_birth: applicant.date_of_birth,
+    },
   });
 }

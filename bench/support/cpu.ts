@@ -13,7 +13,9 @@ export interface CpuSeconds {
 
 const ticksPerSecond = 100;
 
-function processCpu(pid: string): { comm: string; parent: string; seconds: number; reapedChildren: number } | undefined {
+function processCpu(
+  pid: string,
+): { comm: string; parent: string; seconds: number; reapedChildren: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
@@ -39,10 +41,12 @@ export function cpuSeconds(serverPid: number): CpuSeconds {
   } catch {
     return totals;
   }
-  const usages = new Map(pids.flatMap((pid) => {
-    const usage = processCpu(pid);
-    return usage === undefined ? [] : [[pid, usage] as const];
-  }));
+  const usages = new Map(
+    pids.flatMap((pid) => {
+      const usage = processCpu(pid);
+      return usage === undefined ? [] : [[pid, usage] as const];
+    }),
+  );
   for (const [pid, usage] of usages) {
     if (pid === String(serverPid)) totals.server += usage.seconds;
     else if (pid === String(process.pid)) totals.loadGenerator += usage.seconds;
@@ -57,11 +61,16 @@ export function cpuSeconds(serverPid: number): CpuSeconds {
 
 /** The CPU seconds each process used between two readings. */
 export function cpuBetween(before: CpuSeconds, after: CpuSeconds): CpuSeconds {
-  return { server: after.server - before.server, postgres: after.postgres - before.postgres, loadGenerator: after.loadGenerator - before.loadGenerator };
+  return {
+    server: after.server - before.server,
+    postgres: after.postgres - before.postgres,
+    loadGenerator: after.loadGenerator - before.loadGenerator,
+  };
 }
 
 /** Milliseconds of CPU per operation over some phases, e.g. "server 7.9, postgres 9.4, load generator 1.8". */
 export function cpuPerOperation(spent: CpuSeconds[], operations: number): CpuSeconds {
-  const per = (key: keyof CpuSeconds) => (operations === 0 ? 0 : (spent.reduce((sum, phase) => sum + phase[key], 0) * 1000) / operations);
+  const per = (key: keyof CpuSeconds) =>
+    operations === 0 ? 0 : (spent.reduce((sum, phase) => sum + phase[key], 0) * 1000) / operations;
   return { server: per('server'), postgres: per('postgres'), loadGenerator: per('loadGenerator') };
 }

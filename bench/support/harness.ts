@@ -65,7 +65,8 @@ async function waitUntilReady(url: string, child: ChildProcess, errors: () => st
 
 export async function startBenchServer(env: Record<string, string> = {}): Promise<BenchServer> {
   const serverScript = join(root, 'dist', 'server.js');
-  if (!existsSync(serverScript)) throw new Error('dist/server.js is missing: run `npm run -s build` first (the bench:* scripts do)');
+  if (!existsSync(serverScript))
+    throw new Error('dist/server.js is missing: run `npm run -s build` first (the bench:* scripts do)');
   const dataDir = await mkdtemp(join(tmpdir(), 'emswp-bench-'));
   // As root the embedded Postgres runs as the postgres user, which must be able to enter DATA_DIR.
   await chmod(dataDir, 0o755);
@@ -86,12 +87,28 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
   const url = `http://127.0.0.1:${port}`;
   const childEnv: Record<string, string | undefined> = { ...process.env };
   // The development issuer (no AUTH_* settings) lets the benchmark mint its own tokens.
-  for (const name of ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_FILE', 'AUTH_JWKS_URL', 'PUBLIC_BASE_URL', 'NODE_OPTIONS']) delete childEnv[name];
+  for (const name of [
+    'AUTH_ISSUER',
+    'AUTH_AUDIENCE',
+    'AUTH_JWKS_FILE',
+    'AUTH_JWKS_URL',
+    'PUBLIC_BASE_URL',
+    'NODE_OPTIONS',
+  ])
+    delete childEnv[name];
   // BENCH_NODE_ARGS adds flags to the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where time goes.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, serverScript], {
     cwd: root,
-    env: { ...childEnv, DATABASE_URL: databaseUrl, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    env: {
+      ...childEnv,
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -122,7 +139,8 @@ export async function startBenchServer(env: Record<string, string> = {}): Promis
     db,
     databaseUrl,
     dataDir,
-    token: (principal) => mintAccessToken(issuerKey, { issuer: developmentIssuer, audience: 'emswp', principal, ttlSeconds: 3600 }),
+    token: (principal) =>
+      mintAccessToken(issuerKey, { issuer: developmentIssuer, audience: 'emswp', principal, ttlSeconds: 3600 }),
     stop,
   };
 }
@@ -157,7 +175,11 @@ export const MiB = 1024 * 1024;
 export const formatMiB = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 
 /** Runs a benchmark body with a server, always stopping it; a missed target sets exit code 1. */
-export async function runBench(title: string, body: (server: BenchServer) => Promise<boolean>, env: Record<string, string> = {}): Promise<void> {
+export async function runBench(
+  title: string,
+  body: (server: BenchServer) => Promise<boolean>,
+  env: Record<string, string> = {},
+): Promise<void> {
   console.log(`# ${title}`);
   console.log(`machine: ${machineFacts()}`);
   const server = await startBenchServer(env);

@@ -13,7 +13,12 @@ export interface PhaseResult {
  * Runs `operation` from `concurrency` workers for `seconds`; each call returns the bytes it moved.
  * Only operations that finished count, and the clock stops when the last one does.
  */
-export async function runPhase(name: string, seconds: number, concurrency: number, operation: (worker: number) => Promise<number>): Promise<PhaseResult> {
+export async function runPhase(
+  name: string,
+  seconds: number,
+  concurrency: number,
+  operation: (worker: number) => Promise<number>,
+): Promise<PhaseResult> {
   const started = process.hrtime.bigint();
   const deadline = Date.now() + seconds * 1000;
   let operations = 0;
@@ -38,7 +43,13 @@ export interface Answer {
 }
 
 /** POST /v1/documents from memory, as a school's portal sends it: one multipart body with a Content-Length. */
-export function postSubmission(agent: Agent, baseUrl: string, token: string, manifest: string, file: Buffer): Promise<Answer> {
+export function postSubmission(
+  agent: Agent,
+  baseUrl: string,
+  token: string,
+  manifest: string,
+  file: Buffer,
+): Promise<Answer> {
   const boundary = `----emswp-bench-${randomBytes(8).toString('hex')}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="manifest"\r\n\r\n${manifest}\r\n` +

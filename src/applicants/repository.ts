@@ -2,9 +2,11 @@ import type { Insertable } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { ApplicantRow, ApplicantsTable } from './tables.js';
 
-
 /** The new applicant, or undefined when the ECFMG ID is taken (the transaction stays usable). */
-export async function insertApplicant(db: Executor, values: Insertable<ApplicantsTable>): Promise<ApplicantRow | undefined> {
+export async function insertApplicant(
+  db: Executor,
+  values: Insertable<ApplicantsTable>,
+): Promise<ApplicantRow | undefined> {
   return db
     .insertInto('applicants')
     .values(values)

@@ -46,7 +46,14 @@ export const applicantRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/applicants/:id',
-    { schema: { tags, summary: 'Read an applicant (admin, or the applicant)', params: IdParams, response: { 200: Applicant } } },
+    {
+      schema: {
+        tags,
+        summary: 'Read an applicant (admin, or the applicant)',
+        params: IdParams,
+        response: { 200: Applicant },
+      },
+    },
     async (request) => {
       const caller = requireRole(request, 'admin', 'applicant');
       return applicantView(await applicantVisibleTo(app.db, caller, request.params.id));

@@ -6,9 +6,13 @@ export const nameMax = 100;
 
 export const CreateApplicantBody = Type.Object(
   {
-    ecfmg_id: Type.String({ pattern: '^[0-9]{8}$', description: 'ECFMG identification number: 8 digits', examples: ['12345678'] }),
-    given_name: HumanText(nameMax, 'As on the applicant\'s documents; kept as given, in Unicode NFC'),
-    family_name: HumanText(nameMax, 'As on the applicant\'s documents; kept as given, in Unicode NFC'),
+    ecfmg_id: Type.String({
+      pattern: '^[0-9]{8}$',
+      description: 'ECFMG identification number: 8 digits',
+      examples: ['12345678'],
+    }),
+    given_name: HumanText(nameMax, "As on the applicant's documents; kept as given, in Unicode NFC"),
+    family_name: HumanText(nameMax, "As on the applicant's documents; kept as given, in Unicode NFC"),
     date_of_birth: { ...CalendarDate, description: 'YYYY-MM-DD, a real day, not in the future nor before 1900' },
     email: Type.Optional(Email),
   },

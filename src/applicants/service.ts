@@ -27,12 +27,17 @@ export async function registerApplicant(db: Executor, input: NewApplicant): Prom
     email: input.email ?? null,
   };
   const applicant = await insertApplicant(db, values);
-  if (!applicant) throw problem('applicant_exists', `An applicant with ECFMG ID ${input.ecfmg_id} is already registered.`);
+  if (!applicant)
+    throw problem('applicant_exists', `An applicant with ECFMG ID ${input.ecfmg_id} is already registered.`);
   return applicant;
 }
 
 /** An applicant this caller may see (an operator, or the applicant); any other answers as if absent. */
-export async function applicantVisibleTo(db: Executor, caller: PrincipalOf<'admin' | 'applicant'>, id: string): Promise<ApplicantRow> {
+export async function applicantVisibleTo(
+  db: Executor,
+  caller: PrincipalOf<'admin' | 'applicant'>,
+  id: string,
+): Promise<ApplicantRow> {
   if (caller.role === 'applicant' && caller.applicant_id !== id) throw notFound('applicant');
   const applicant = await findApplicant(db, id);
   if (!applicant) throw notFound('applicant');

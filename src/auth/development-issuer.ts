@@ -1,7 +1,16 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTVerifyGetKey } from 'jose';
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  SignJWT,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
 import type { Principal } from './principal.js';
 
 /** Where the development issuer keeps its private key: only for local use, never in production. */
@@ -27,7 +36,9 @@ export async function developmentIssuerKey(dataDir: string): Promise<JWK> {
 
 export function publicPart(jwk: JWK): JWK {
   const { kty, crv, x, y, n, e, alg, kid } = jwk;
-  return Object.fromEntries(Object.entries({ kty, crv, x, y, n, e, alg, kid, use: 'sig' }).filter(([, v]) => v !== undefined)) as JWK;
+  return Object.fromEntries(
+    Object.entries({ kty, crv, x, y, n, e, alg, kid, use: 'sig' }).filter(([, v]) => v !== undefined),
+  ) as JWK;
 }
 
 export function developmentIssuerKeys(privateJwk: JWK): JWTVerifyGetKey {
@@ -42,7 +53,10 @@ export interface MintOptions {
 }
 
 /** Signs an access token: what `emswp token` prints and what the tests call with. */
-export async function mintAccessToken(privateJwk: JWK, { issuer, audience, principal, ttlSeconds }: MintOptions): Promise<string> {
+export async function mintAccessToken(
+  privateJwk: JWK,
+  { issuer, audience, principal, ttlSeconds }: MintOptions,
+): Promise<string> {
   const alg = privateJwk.alg ?? 'EdDSA';
   const key = await importJWK(privateJwk, alg);
   const { sub, ...claims } = principal;

@@ -1,5 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import { createLocalJWKSet, createRemoteJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  jwtVerify,
+  type JSONWebKeySet,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { LRUCache } from 'lru-cache';
 import { entityClaim, roles, type Principal, type Role } from './principal.js';
 import { isUuid } from '../uuid.js';
@@ -20,7 +28,9 @@ export class InvalidTokenError extends Error {
 /** The issuer's keys could not be had (its JWKS URL is down or answers nonsense): no fault of the token. */
 export class IssuerKeysUnavailableError extends Error {
   constructor(cause: unknown) {
-    super(`the token issuer's keys are unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`the token issuer's keys are unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
     this.name = 'IssuerKeysUnavailableError';
   }
 }
@@ -72,7 +82,12 @@ function describe(error: unknown): string {
 }
 
 /** Key lookup failures that say something about the token; any other failure is the issuer's. */
-const tokenKeyErrors = [errors.JWKSNoMatchingKey, errors.JWKSMultipleMatchingKeys, errors.JOSENotSupported, errors.JOSEAlgNotAllowed];
+const tokenKeyErrors = [
+  errors.JWKSNoMatchingKey,
+  errors.JWKSMultipleMatchingKeys,
+  errors.JOSENotSupported,
+  errors.JOSEAlgNotAllowed,
+];
 
 function lookupKeys(keys: JWTVerifyGetKey): JWTVerifyGetKey {
   return async (header, token) => {

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Agent as HttpAgent, request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import {
+  Agent as HttpAgent,
+  request as httpRequest,
+  type ClientRequest,
+  type IncomingMessage,
+  type RequestOptions,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { basename } from 'node:path';
 
@@ -47,7 +53,8 @@ export function parseBaseUrl(raw: string): URL {
   } catch {
     throw new ApiUnreachable(`--url ${JSON.stringify(raw)} is not a URL (e.g. https://emswp.example.org)`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ApiUnreachable(`--url must be an http or https URL, got ${url.protocol}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ApiUnreachable(`--url must be an http or https URL, got ${url.protocol}`);
   url.pathname = `${url.pathname.replace(/\/+$/, '').replace(/\/v1$/, '')}/`;
   url.search = '';
   url.hash = '';
@@ -55,7 +62,10 @@ export function parseBaseUrl(raw: string): URL {
 }
 
 /** A file name safe inside a quoted header parameter; the service makes its own names anyway. */
-const safeFileName = (path: string) => basename(path).replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 100) || 'document.pdf';
+const safeFileName = (path: string) =>
+  basename(path)
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .slice(0, 100) || 'document.pdf';
 
 /**
  * The few calls the `emswp` command makes, over node:http(s) so an upload streams from disk with a
@@ -69,7 +79,8 @@ export class ApiClient {
   constructor(baseUrl: string, token: string) {
     this.#base = parseBaseUrl(baseUrl);
     this.#token = token;
-    this.#agent = this.#base.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
+    this.#agent =
+      this.#base.protocol === 'https:' ? new HttpsAgent({ keepAlive: true }) : new HttpAgent({ keepAlive: true });
   }
 
   /** Lets the process exit without waiting for idle keep-alive sockets. */
@@ -118,12 +129,22 @@ export class ApiClient {
       headers: { ...headers, authorization: `Bearer ${this.#token}`, 'user-agent': 'emswp-cli' },
     };
     const request = url.protocol === 'https:' ? httpsRequest(url, options) : httpRequest(url, options);
-    request.setTimeout(idleTimeoutMs, () => request.destroy(new ApiUnreachable(`no answer from ${this.#base.origin} for ${idleTimeoutMs / 1000} s`)));
+    request.setTimeout(idleTimeoutMs, () =>
+      request.destroy(new ApiUnreachable(`no answer from ${this.#base.origin} for ${idleTimeoutMs / 1000} s`)),
+    );
     return request;
   }
 
   /** Writes the body, waiting for the socket to drain so at most a buffer or two of the file is in memory. */
-  async #send(request: ClientRequest, head: Buffer, file: string, size: number, tail: Buffer, answered: () => boolean, options: UploadOptions) {
+  async #send(
+    request: ClientRequest,
+    head: Buffer,
+    file: string,
+    size: number,
+    tail: Buffer,
+    answered: () => boolean,
+    options: UploadOptions,
+  ) {
     const drained = () =>
       new Promise<void>((resolve) => {
         // An error ends the wait too: the answer (or its failure) is reported by #answer.
@@ -155,7 +176,11 @@ export class ApiClient {
       source.destroy();
     }
     if (sent !== size) {
-      request.destroy(new ApiUnreachable(`${file} changed size while it was being sent (${size} bytes expected); nothing was submitted`));
+      request.destroy(
+        new ApiUnreachable(
+          `${file} changed size while it was being sent (${size} bytes expected); nothing was submitted`,
+        ),
+      );
       return;
     }
     request.end(tail);
@@ -170,7 +195,11 @@ export class ApiClient {
       let responded = false;
       request.on('error', (error) => {
         if (responded) return;
-        reject(error instanceof ApiUnreachable ? error : new ApiUnreachable(`cannot reach ${this.#base.origin}: ${describe(error)}`));
+        reject(
+          error instanceof ApiUnreachable
+            ? error
+            : new ApiUnreachable(`cannot reach ${this.#base.origin}: ${describe(error)}`),
+        );
       });
       request.once('response', (response: IncomingMessage) => {
         responded = true;
@@ -184,7 +213,9 @@ export class ApiClient {
             }
             reject(problemFrom(status, response.statusMessage, parsed, text));
           })
-          .catch((error: unknown) => reject(new ApiUnreachable(`the answer from ${this.#base.origin} broke off: ${describe(error)}`)))
+          .catch((error: unknown) =>
+            reject(new ApiUnreachable(`the answer from ${this.#base.origin} broke off: ${describe(error)}`)),
+          )
           .finally(() => {
             // The service may have answered before the whole body was sent; that socket cannot be reused.
             if (!request.writableFinished) request.destroy();
@@ -208,10 +239,19 @@ function parseJson(text: string): unknown {
 }
 
 function problemFrom(status: number, statusMessage: string | undefined, parsed: unknown, text: string): ApiProblem {
-  const { code, detail, title } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<string, unknown>;
-  if (typeof code === 'string') return new ApiProblem(status, code, typeof detail === 'string' ? detail : typeof title === 'string' ? title : `HTTP ${status}`);
+  const { code, detail, title } = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as Record<
+    string,
+    unknown
+  >;
+  if (typeof code === 'string')
+    return new ApiProblem(
+      status,
+      code,
+      typeof detail === 'string' ? detail : typeof title === 'string' ? title : `HTTP ${status}`,
+    );
   const said = text.trim().replace(/\s+/g, ' ').slice(0, 200);
-  if (status >= 200 && status < 300) return new ApiProblem(status, 'unexpected_answer', `HTTP ${status} without a JSON body`);
+  if (status >= 200 && status < 300)
+    return new ApiProblem(status, 'unexpected_answer', `HTTP ${status} without a JSON body`);
   return new ApiProblem(status, `http_${status}`, said || statusMessage || 'no detail given');
 }
 

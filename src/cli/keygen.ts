@@ -48,7 +48,9 @@ export async function writePrivateJwk(path: string, jwk: JWK, force = false): Pr
 
 export function keygenCommand(): Command {
   return new Command('keygen')
-    .description("make a school's signing key pair: the private JWK goes to --out (mode 0600), the public JWK is printed as the body of POST /v1/schools/{id}/keys")
+    .description(
+      "make a school's signing key pair: the private JWK goes to --out (mode 0600), the public JWK is printed as the body of POST /v1/schools/{id}/keys",
+    )
     .addOption(new Option('--alg <alg>', 'signature algorithm').choices(signatureAlgorithms).default('EdDSA'))
     .requiredOption('--out <file>', 'where to write the private JWK')
     .option('--force', 'replace the file if it exists')
@@ -58,7 +60,8 @@ export function keygenCommand(): Command {
         await writePrivateJwk(options.out, privateJwk, options.force === true);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'EEXIST') fail(`${options.out} already exists; pass --force to replace it (the key in it will be lost)`);
+        if (code === 'EEXIST')
+          fail(`${options.out} already exists; pass --force to replace it (the key in it will be lost)`);
         fail(`cannot write ${options.out}: ${(error as Error).message}`);
       }
       process.stdout.write(`${JSON.stringify({ jwk: publicJwk }, null, 2)}\n`);

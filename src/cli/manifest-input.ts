@@ -4,7 +4,13 @@ import { Option, type Command } from 'commander';
 import type { JWK } from 'jose';
 import { digestFile, isPdf, type ContentDigest } from '../crypto/digest.js';
 import { algorithmFitsKey, isSignatureAlgorithm, jwkThumbprint, signatureAlgorithms } from '../crypto/jwk.js';
-import { manifestDocumentTypes, manifestPayloadErrors, signManifest, type ManifestDocumentType, type ManifestPayload } from '../documents/manifest.js';
+import {
+  manifestDocumentTypes,
+  manifestPayloadErrors,
+  signManifest,
+  type ManifestDocumentType,
+  type ManifestPayload,
+} from '../documents/manifest.js';
 import { fail } from './fail.js';
 
 /**
@@ -54,7 +60,11 @@ export function addManifestFlags(command: Command, { required = true }: { requir
   option('--date-of-birth <YYYY-MM-DD>', "the applicant's date of birth", required);
   option('--letter-id <uuid>', 'for a lor: the letter request id the applicant gave', false);
   option('--supersedes <uuid>', 'the id of the document this one replaces', false);
-  option('--jti <id>', 'your own unique id for this submission (default a random UUID); the same jti makes a resend safe', false);
+  option(
+    '--jti <id>',
+    'your own unique id for this submission (default a random UUID); the same jti makes a resend safe',
+    false,
+  );
   return command;
 }
 
@@ -70,7 +80,8 @@ export async function readPrivateJwk(path: string): Promise<JWK> {
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) fail(`${path} is not a JWK`);
   const key = jwk as JWK;
   if (typeof key.d !== 'string') fail(`${path} holds no private key (a public JWK cannot sign)`);
-  if (!isSignatureAlgorithm(key.alg)) fail(`${path} has alg ${JSON.stringify(key.alg ?? null)}; it must be one of ${signatureAlgorithms.join(', ')}`);
+  if (!isSignatureAlgorithm(key.alg))
+    fail(`${path} has alg ${JSON.stringify(key.alg ?? null)}; it must be one of ${signatureAlgorithms.join(', ')}`);
   if (!algorithmFitsKey(key.alg, key)) fail(`${path}: a ${key.kty} key cannot sign with ${key.alg}`);
   return { ...key, kid: key.kid ?? (await jwkThumbprint(key)) };
 }
@@ -121,7 +132,11 @@ export interface SignedFile {
  * Signs a manifest for a PDF. Everything that can be checked on this machine (key, file, flags) is
  * checked before `issuer` is asked for, so a typo fails before any network call.
  */
-export async function signFile(file: string, flags: ManifestFlags, issuer: string | (() => Promise<string>)): Promise<SignedFile> {
+export async function signFile(
+  file: string,
+  flags: ManifestFlags,
+  issuer: string | (() => Promise<string>),
+): Promise<SignedFile> {
   const privateJwk = await readPrivateJwk(flags.key);
   const digest = await digestPdf(file);
   // A well-formed placeholder issuer, so the other flags are checked before the real one is fetched.

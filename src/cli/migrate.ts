@@ -21,6 +21,8 @@ export function migrateCommand(): Command {
         throw error;
       }
       await database.close();
-      console.log(applied.length === 0 ? 'database is up to date' : applied.map((m) => `applied ${m.migrationName}`).join('\n'));
+      console.log(
+        applied.length === 0 ? 'database is up to date' : applied.map((m) => `applied ${m.migrationName}`).join('\n'),
+      );
     });
 }

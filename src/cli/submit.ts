@@ -44,12 +44,15 @@ const optionalSigningFlags = [
 /** Signing here needs every identity flag; a manifest signed elsewhere (`--manifest`) takes none of them. */
 function signingFlagsOf(options: SubmitOptions): ManifestFlags | undefined {
   if (options.manifest !== undefined) {
-    const given = [...signingFlags, ...optionalSigningFlags].filter(([name]) => options[name] !== undefined).map(([, flag]) => flag);
+    const given = [...signingFlags, ...optionalSigningFlags]
+      .filter(([name]) => options[name] !== undefined)
+      .map(([, flag]) => flag);
     if (given.length > 0) fail(`--manifest is already signed: leave out ${given.join(', ')}`);
     return undefined;
   }
   const missing = signingFlags.filter(([name]) => options[name] === undefined).map(([, flag]) => flag);
-  if (missing.length > 0) fail(`missing ${missing.join(', ')} (or send a manifest made by \`emswp sign\` with --manifest)`);
+  if (missing.length > 0)
+    fail(`missing ${missing.join(', ')} (or send a manifest made by \`emswp sign\` with --manifest)`);
   return options as ManifestFlags;
 }
 
@@ -68,7 +71,9 @@ async function readManifestFile(path: string): Promise<string> {
 async function callingSchoolIssuer(client: ApiClient): Promise<string> {
   const me = await client.getJson<{ role: string; school_id?: string }>('v1/me');
   if (me.role !== 'school' || me.school_id === undefined) {
-    fail(`the token speaks for a${me.role === 'admin' || me.role === 'applicant' ? 'n' : ''} ${me.role}, not a school: submit with a school officer's token`);
+    fail(
+      `the token speaks for a${me.role === 'admin' || me.role === 'applicant' ? 'n' : ''} ${me.role}, not a school: submit with a school officer's token`,
+    );
   }
   const school = await client.getJson<{ wdoms_id: string }>(`v1/schools/${me.school_id}`);
   return school.wdoms_id;
@@ -106,14 +111,27 @@ export function submitCommand(): Command {
   const command = new Command('submit')
     .description('sign a PDF and upload it (POST /v1/documents) in one step; prints the document id, status and type')
     .argument('<file>', 'the PDF to submit')
-    .addOption(new Option('--url <base-url>', "the service's base URL, e.g. https://emswp.example.org").env('EMSWP_URL').makeOptionMandatory())
     .addOption(
-      new Option('--token <token>', "the school officer's access token (better in EMSWP_TOKEN: flags show in the process list)")
+      new Option('--url <base-url>', "the service's base URL, e.g. https://emswp.example.org")
+        .env('EMSWP_URL')
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option(
+        '--token <token>',
+        "the school officer's access token (better in EMSWP_TOKEN: flags show in the process list)",
+      )
         .env('EMSWP_TOKEN')
         .makeOptionMandatory(),
     )
-    .option('--issuer <wdoms-id>', "the manifest's iss (default: the calling school's World Directory id, asked of the service)")
-    .option('--manifest <file>', 'send this manifest made by `emswp sign` instead of signing here (no --key nor identity flags then)')
+    .option(
+      '--issuer <wdoms-id>',
+      "the manifest's iss (default: the calling school's World Directory id, asked of the service)",
+    )
+    .option(
+      '--manifest <file>',
+      'send this manifest made by `emswp sign` instead of signing here (no --key nor identity flags then)',
+    )
     .option('--json', 'print the whole document as JSON');
   return addManifestFlags(command, { required: false }).action(async (file: string, options: SubmitOptions) => {
     const flags = signingFlagsOf(options);
@@ -136,7 +154,9 @@ export function submitCommand(): Command {
         fail(`no file at ${file}`);
       }
       bar = progressBar(file, size);
-      const { status, body } = await client.submitDocument<SubmittedDocument>(manifest, file, { onProgress: (sent) => bar?.update(sent) });
+      const { status, body } = await client.submitDocument<SubmittedDocument>(manifest, file, {
+        onProgress: (sent) => bar?.update(sent),
+      });
       bar?.stop();
       report(body, status === 201, options.json === true);
     } catch (error) {

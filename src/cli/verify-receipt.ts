@@ -76,7 +76,12 @@ function summary(result: ReceiptVerification, filePath: string | undefined): str
   ];
   if (result.file && filePath !== undefined) rows.push(['File', `${filePath} matches`]);
   const width = Math.max(...rows.map(([label]) => label.length));
-  const lines = ['Receipt valid.', '', ...rows.map(([label, value]) => `${label.padEnd(width)}  ${printable(value)}`), ''];
+  const lines = [
+    'Receipt valid.',
+    '',
+    ...rows.map(([label, value]) => `${label.padEnd(width)}  ${printable(value)}`),
+    '',
+  ];
   lines.push('This proves:', ...result.proven.map((line) => `  - ${printable(line)}`), '');
   lines.push('This does not prove:', ...result.notProven.map((line) => `  - ${printable(line)}`));
   return `${lines.join('\n')}\n`;
@@ -86,7 +91,10 @@ export function verifyReceiptCommand(): Command {
   return new Command('verify-receipt')
     .description("check a document receipt offline with the service's JWKS, and optionally that a PDF is the document")
     .argument('<receipt>', 'file holding the receipt: the compact JWS, or the {"receipt": "..."} JSON the API returns')
-    .requiredOption('--jwks <file-or-url>', "the service's public keys: a JWKS file, or its http(s) URL (/.well-known/jwks.json)")
+    .requiredOption(
+      '--jwks <file-or-url>',
+      "the service's public keys: a JWKS file, or its http(s) URL (/.well-known/jwks.json)",
+    )
     .option('--file <pdf>', 'the document you hold, checked against the receipt (SHA-256 and size)')
     .option('--issuer <iss>', 'the issuer (iss) the receipt must name')
     .action(async (receiptPath: string, options: VerifyReceiptOptions) => {
@@ -107,7 +115,8 @@ export function verifyReceiptCommand(): Command {
       } catch (error) {
         if (error instanceof ReceiptVerificationError) fail(`receipt not valid: ${printable(error.message)}`);
         const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES') fail(`cannot read ${options.file}: ${(error as Error).message}`, couldNotCheck);
+        if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES')
+          fail(`cannot read ${options.file}: ${(error as Error).message}`, couldNotCheck);
         throw error;
       }
     });

@@ -7,11 +7,16 @@ import { fail } from './fail.js';
 
 export function workerCommand(): Command {
   return new Command('worker')
-    .description('send webhook deliveries until stopped (SIGINT/SIGTERM); run as many as you like beside servers started with WEBHOOK_WORKER=false')
+    .description(
+      'send webhook deliveries until stopped (SIGINT/SIGTERM); run as many as you like beside servers started with WEBHOOK_WORKER=false',
+    )
     .action(async () => {
       const config = cliConfig();
       if (config.databaseUrl === undefined) {
-        fail('the worker needs DATABASE_URL, the PostgreSQL the API servers use (without it, the server sends webhooks itself)', 2);
+        fail(
+          'the worker needs DATABASE_URL, the PostgreSQL the API servers use (without it, the server sends webhooks itself)',
+          2,
+        );
       }
       const logger = createLogger(config.logLevel);
       const dispatcher = dispatcherFromConfig(config, { url: config.databaseUrl }, logger);
@@ -22,6 +27,9 @@ export function workerCommand(): Command {
         logger.info('webhook worker: stopped');
       });
       dispatcher.start();
-      logger.info({ allow_private_networks: config.webhooks.allowPrivateNetworks }, 'webhook worker: sending deliveries');
+      logger.info(
+        { allow_private_networks: config.webhooks.allowPrivateNetworks },
+        'webhook worker: sending deliveries',
+      );
     });
 }

@@ -59,12 +59,20 @@ export class DigestAccumulator {
   finish(): ContentDigest {
     this.#finished = true;
     const digest = this.#hash.digest();
-    return { sha256: digest.toString('hex'), sha256Base64: digest.toString('base64'), size: this.#size, head: Buffer.concat(this.#head) };
+    return {
+      sha256: digest.toString('hex'),
+      sha256Base64: digest.toString('base64'),
+      size: this.#size,
+      head: Buffer.concat(this.#head),
+    };
   }
 }
 
 /** Hashes a stream (or any async iterable of chunks) as it flows; memory stays at one chunk. */
-export async function digestStream(source: AsyncIterable<Uint8Array | string>, options: { maxBytes?: number } = {}): Promise<ContentDigest> {
+export async function digestStream(
+  source: AsyncIterable<Uint8Array | string>,
+  options: { maxBytes?: number } = {},
+): Promise<ContentDigest> {
   const accumulator = new DigestAccumulator(options.maxBytes);
   for await (const chunk of source) accumulator.update(chunk);
   return accumulator.finish();

@@ -59,7 +59,8 @@ export interface SigningKeyPair {
 
 /** Makes a signing key pair for one of the accepted algorithms (Ed25519, P-256, P-384, RSA 3072). */
 export async function generateSigningKey(alg: SignatureAlgorithm = 'EdDSA'): Promise<SigningKeyPair> {
-  const options = alg === 'EdDSA' ? { crv: 'Ed25519' } : alg === 'PS256' || alg === 'RS256' ? { modulusLength: rsaModulusBits } : {};
+  const options =
+    alg === 'EdDSA' ? { crv: 'Ed25519' } : alg === 'PS256' || alg === 'RS256' ? { modulusLength: rsaModulusBits } : {};
   const { privateKey } = await generateKeyPair(alg, { ...options, extractable: true });
   const exported = await exportJWK(privateKey);
   const kid = await jwkThumbprint(exported);

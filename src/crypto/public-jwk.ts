@@ -69,12 +69,17 @@ function checkMembers(jwk: Record<string, unknown>): void {
   }
   const secret = privateMembers.filter((name) => name in jwk);
   if (secret.length > 0) {
-    throw new JwkRefusal(`this is a private key (it has "${secret.join('", "')}"): send only the public key, and keep the private one at the school`);
+    throw new JwkRefusal(
+      `this is a private key (it has "${secret.join('", "')}"): send only the public key, and keep the private one at the school`,
+    );
   }
-  if (!['OKP', 'EC', 'RSA'].includes(jwk.kty)) throw new JwkRefusal(`key type "${jwk.kty}" is not supported; use OKP (Ed25519), EC (P-256, P-384) or RSA`);
+  if (!['OKP', 'EC', 'RSA'].includes(jwk.kty))
+    throw new JwkRefusal(`key type "${jwk.kty}" is not supported; use OKP (Ed25519), EC (P-256, P-384) or RSA`);
   const unknown = Object.keys(jwk).filter((name) => !acceptedMembers.has(name));
   if (unknown.length > 0) {
-    throw new JwkRefusal(`member "${unknown[0]}" is not accepted; a key here carries only kty, crv, x, y, n, e, kid, alg, use and key_ops`);
+    throw new JwkRefusal(
+      `member "${unknown[0]}" is not accepted; a key here carries only kty, crv, x, y, n, e, kid, alg, use and key_ops`,
+    );
   }
   if (jwk.use !== undefined && jwk.use !== 'sig') throw new JwkRefusal('"use" must be "sig": these keys only sign');
   if (jwk.key_ops !== undefined) {
@@ -116,17 +121,22 @@ function checkKeyMaterial(jwk: Record<string, unknown>): KeyObject {
     }
     const leadingZeros = n.findIndex((byte) => byte !== 0);
     const bits = leadingZeros < 0 ? 0 : (n.length - leadingZeros) * 8 - Math.clz32(n[leadingZeros] as number) + 24;
-    if (bits < minimumRsaBits) throw new JwkRefusal(`RSA keys need at least ${minimumRsaBits} bits; this one has ${bits}`);
-    if (bits > maximumRsaBits) throw new JwkRefusal(`RSA keys of more than ${maximumRsaBits} bits are not accepted; this one has ${bits}`);
+    if (bits < minimumRsaBits)
+      throw new JwkRefusal(`RSA keys need at least ${minimumRsaBits} bits; this one has ${bits}`);
+    if (bits > maximumRsaBits)
+      throw new JwkRefusal(`RSA keys of more than ${maximumRsaBits} bits are not accepted; this one has ${bits}`);
   } else {
     if ('n' in jwk || 'e' in jwk) throw new JwkRefusal(`a ${jwk.kty as string} key has curve members, not "n" and "e"`);
     const crv = jwk.crv;
     const curve = typeof crv === 'string' ? curveBytes[crv] : undefined;
     if (curve === undefined || curve.kty !== jwk.kty) {
       const allowed = jwk.kty === 'OKP' ? 'Ed25519' : 'P-256 or P-384';
-      throw new JwkRefusal(`curve ${typeof crv === 'string' ? `"${crv}"` : '(none)'} is not supported for ${jwk.kty as string} keys; use ${allowed}`);
+      throw new JwkRefusal(
+        `curve ${typeof crv === 'string' ? `"${crv}"` : '(none)'} is not supported for ${jwk.kty as string} keys; use ${allowed}`,
+      );
     }
-    if (base64urlBytes(jwk.x, 'x').length !== curve.bytes) throw new JwkRefusal(`"x" of a ${crv as string} key is ${curve.bytes} bytes`);
+    if (base64urlBytes(jwk.x, 'x').length !== curve.bytes)
+      throw new JwkRefusal(`"x" of a ${crv as string} key is ${curve.bytes} bytes`);
     if (jwk.kty === 'EC' && base64urlBytes(jwk.y, 'y').length !== curve.bytes) {
       throw new JwkRefusal(`"y" of a ${crv as string} key is ${curve.bytes} bytes`);
     }
@@ -146,13 +156,16 @@ function checkKeyMaterial(jwk: Record<string, unknown>): KeyObject {
  * same thumbprint however the sender encoded it (a modulus with a leading zero byte, say).
  */
 export async function acceptPublicJwk(input: unknown): Promise<AcceptedJwk> {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new JwkRefusal('a JWK is a JSON object');
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    throw new JwkRefusal('a JWK is a JSON object');
   const jwk = input as Record<string, unknown>;
   checkMembers(jwk);
   const key = checkKeyMaterial(jwk);
   const alg = algorithmOf(jwk);
   const exported = key.export({ format: 'jwk' });
-  const canonical = Object.fromEntries(keyMembers.flatMap((name) => (typeof exported[name] === 'string' ? [[name, exported[name]]] : [])));
+  const canonical = Object.fromEntries(
+    keyMembers.flatMap((name) => (typeof exported[name] === 'string' ? [[name, exported[name]]] : [])),
+  );
   const thumbprint = await calculateJwkThumbprint(canonical as JWK, 'sha256');
   const kid = typeof jwk.kid === 'string' ? jwk.kid : thumbprint;
   const stored = { ...canonical, kid, alg, use: 'sig' } as PublicSigningJwk;

@@ -29,7 +29,8 @@ const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
  * that would never verify what we sign.
  */
 export async function serviceKeyFrom(privateJwk: unknown, source: string): Promise<ServiceKey> {
-  if (typeof privateJwk !== 'object' || privateJwk === null || Array.isArray(privateJwk)) throw new JwkRefusal(`${source} is not a JSON object`);
+  if (typeof privateJwk !== 'object' || privateJwk === null || Array.isArray(privateJwk))
+    throw new JwkRefusal(`${source} is not a JSON object`);
   const jwk = privateJwk as JWK;
   if (typeof jwk.d !== 'string') throw new JwkRefusal(`${source} is not a private key (it has no "d")`);
   let privateKey: KeyObject;
@@ -54,11 +55,17 @@ async function readKeyFile(file: string, variable: string, logger?: Logger): Pro
   try {
     parsed = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new ConfigError(variable, `cannot read the service signing key ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new ConfigError(
+      variable,
+      `cannot read the service signing key ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const mode = (await stat(file)).mode;
   if ((mode & 0o077) !== 0) {
-    logger?.warn({ file, mode: `0${(mode & 0o777).toString(8)}` }, 'the service signing key file can be read by other users; make it mode 0600');
+    logger?.warn(
+      { file, mode: `0${(mode & 0o777).toString(8)}` },
+      'the service signing key file can be read by other users; make it mode 0600',
+    );
   }
   try {
     return await serviceKeyFrom(parsed, file);
@@ -72,7 +79,10 @@ async function readKeyFile(file: string, variable: string, logger?: Logger): Pro
  * Loads the service key from SERVICE_SIGNING_KEY_FILE (which must exist: an operator who names a
  * file expects that key, not a new one), or from DATA_DIR, making an Ed25519 key there on first start.
  */
-export async function loadServiceKey(config: Pick<Config, 'dataDir' | 'service'>, logger?: Logger): Promise<ServiceKey> {
+export async function loadServiceKey(
+  config: Pick<Config, 'dataDir' | 'service'>,
+  logger?: Logger,
+): Promise<ServiceKey> {
   const configured = config.service.signingKeyFile;
   if (configured !== undefined) {
     if (!existsSync(configured)) throw new ConfigError('SERVICE_SIGNING_KEY_FILE', `no such file: ${configured}`);

@@ -84,7 +84,10 @@ async function clusterPassword(directory: string): Promise<string> {
  * Postgres refuses to run as root; as root the package runs it as the `postgres` system user
  * (creating it if needed), which must be able to reach `directory`.
  */
-export async function startEmbeddedPostgres({ directory, onLog = () => {} }: EmbeddedOptions): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres({
+  directory,
+  onLog = () => {},
+}: EmbeddedOptions): Promise<EmbeddedDatabase> {
   await mkdir(directory, { recursive: true });
   const password = await clusterPassword(directory);
   const databaseDir = join(directory, 'cluster');

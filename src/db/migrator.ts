@@ -32,7 +32,10 @@ export class MigrationError extends Error {
   ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     // No migration named: the run failed before any began (the database is unreachable, say).
-    super(migration === undefined ? `migrations could not run: ${reason}` : `migration ${migration} failed: ${reason}`, { cause });
+    super(
+      migration === undefined ? `migrations could not run: ${reason}` : `migration ${migration} failed: ${reason}`,
+      { cause },
+    );
     this.name = 'MigrationError';
   }
 }

@@ -20,7 +20,10 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
   }
   const directory = join(config.dataDir, 'postgres');
   logger.info({ directory }, 'DATABASE_URL is not set: starting an embedded PostgreSQL');
-  const embedded = await startEmbeddedPostgres({ directory, onLog: (message) => logger.debug({ postgres: message.trim() }) });
+  const embedded = await startEmbeddedPostgres({
+    directory,
+    onLog: (message) => logger.debug({ postgres: message.trim() }),
+  });
   const { db } = createDatabase(embedded.url, config.databasePoolSize);
   return {
     db,

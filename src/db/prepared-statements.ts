@@ -27,12 +27,19 @@ class PreparingClient implements PostgresPoolClient {
 
   query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
   query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
-  query<R>(sqlOrCursor: string | PostgresCursor<R>, parameters: ReadonlyArray<unknown> = []): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
+  query<R>(
+    sqlOrCursor: string | PostgresCursor<R>,
+    parameters: ReadonlyArray<unknown> = [],
+  ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
     if (typeof sqlOrCursor !== 'string') {
       // Kysely passes a cursor only to stream a query, which needs a cursor class in the dialect; none is configured.
       throw new TypeError('streaming query results is not configured');
     }
-    return this.client.query({ text: sqlOrCursor, values: [...parameters], name: statementName(sqlOrCursor, parameters) }) as unknown as Promise<PostgresQueryResult<R>>;
+    return this.client.query({
+      text: sqlOrCursor,
+      values: [...parameters],
+      name: statementName(sqlOrCursor, parameters),
+    }) as unknown as Promise<PostgresQueryResult<R>>;
   }
 
   release(): void {

@@ -11,4 +11,13 @@ import type { ReleaseTables } from '../releases/tables.js';
 import type { SchoolTables } from '../schools/tables.js';
 import type { WebhookTables } from '../webhooks/tables.js';
 
-export interface DB extends SchoolTables, ApplicantTables, ProgramTables, LetterTables, DocumentTables, WebhookTables, ReleaseTables, DisclosureTables {}
+export interface DB
+  extends
+    SchoolTables,
+    ApplicantTables,
+    ProgramTables,
+    LetterTables,
+    DocumentTables,
+    WebhookTables,
+    ReleaseTables,
+    DisclosureTables {}

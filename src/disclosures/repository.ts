@@ -10,13 +10,25 @@ import type { DisclosureKind } from './tables.js';
  * sent, so a download that fails halfway is still on record: telling the applicant too much is the
  * safe mistake.
  */
-export async function recordDisclosure(db: Executor, caller: Principal, doc: Pick<DocumentWithSchool, 'id' | 'applicant_id'>, kind: DisclosureKind): Promise<void> {
+export async function recordDisclosure(
+  db: Executor,
+  caller: Principal,
+  doc: Pick<DocumentWithSchool, 'id' | 'applicant_id'>,
+  kind: DisclosureKind,
+): Promise<void> {
   if (caller.role !== 'program') return;
   // A program only ever reaches a released, hence matched, document.
-  if (doc.applicant_id === null) throw new Error(`document ${doc.id} reached program ${caller.program_id} without an applicant`);
+  if (doc.applicant_id === null)
+    throw new Error(`document ${doc.id} reached program ${caller.program_id} without an applicant`);
   await db
     .insertInto('disclosures')
-    .values({ applicant_id: doc.applicant_id, document_id: doc.id, program_id: caller.program_id, kind, actor: caller.sub })
+    .values({
+      applicant_id: doc.applicant_id,
+      document_id: doc.id,
+      program_id: caller.program_id,
+      kind,
+      actor: caller.sub,
+    })
     .execute();
 }
 
@@ -37,9 +49,15 @@ export async function listDisclosures(db: Executor, applicantId: string, limit: 
     ])
     .where('disclosures.applicant_id', '=', applicantId);
   if (after !== undefined) {
-    query = query.where((eb) => eb(eb.refTuple('disclosures.created_at', 'disclosures.id'), '>', eb.tuple(after.at, after.id)));
+    query = query.where((eb) =>
+      eb(eb.refTuple('disclosures.created_at', 'disclosures.id'), '>', eb.tuple(after.at, after.id)),
+    );
   }
-  return query.orderBy('disclosures.created_at').orderBy('disclosures.id').limit(limit + 1).execute();
+  return query
+    .orderBy('disclosures.created_at')
+    .orderBy('disclosures.id')
+    .limit(limit + 1)
+    .execute();
 }
 
 export type DisclosureListRow = Awaited<ReturnType<typeof listDisclosures>>[number];

@@ -22,7 +22,8 @@ export const disclosureRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags: ['releases'],
         summary: 'Which program saw which of your documents, and when (admin, that applicant)',
-        description: 'Every content download and receipt fetch by a program, oldest first, including those made before a release was withdrawn.',
+        description:
+          'Every content download and receipt fetch by a program, oldest first, including those made before a release was withdrawn.',
         params: IdParams,
         querystring: DisclosureListQuery,
         response: { 200: pageOf(DisclosureSchema) },

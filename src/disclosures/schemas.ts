@@ -9,7 +9,9 @@ export const DisclosureSchema = Type.Object(
     document_id: Uuid,
     document_type: StringEnum(documentTypes),
     program: Type.Object({ id: Uuid, acgme_id: Type.String(), name: Type.String() }),
-    kind: StringEnum(disclosureKinds, { description: 'content: the program downloaded the document; receipt: it fetched a signed receipt' }),
+    kind: StringEnum(disclosureKinds, {
+      description: 'content: the program downloaded the document; receipt: it fetched a signed receipt',
+    }),
     created_at: Timestamp,
   },
   { title: 'Disclosure' },

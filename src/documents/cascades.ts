@@ -10,7 +10,12 @@ import { changeStatus, type Actor } from './transitions.js';
  * document it signed from then on is revoked. Documents already final (rejected, revoked) stay as
  * they are. Runs in the key revocation's transaction.
  */
-export async function revokeSignedWithCompromisedKey(trx: Transaction<DB>, kid: string, compromisedAt: Date, actor: Actor): Promise<number> {
+export async function revokeSignedWithCompromisedKey(
+  trx: Transaction<DB>,
+  kid: string,
+  compromisedAt: Date,
+  actor: Actor,
+): Promise<number> {
   const affected = await trx
     .selectFrom('documents')
     .select(['id', 'status', 'school_id', 'type'])
@@ -36,7 +41,11 @@ export async function revokeSignedWithCompromisedKey(trx: Transaction<DB>, kid: 
  * Documents that arrived before their applicant was registered are matched as soon as the
  * applicant is: in the registration's transaction, with the same rules as at submission.
  */
-export async function matchWaitingDocuments(trx: Transaction<DB>, applicant: StatedIdentity & { id: string; ecfmg_id: string }, actor: Actor): Promise<number> {
+export async function matchWaitingDocuments(
+  trx: Transaction<DB>,
+  applicant: StatedIdentity & { id: string; ecfmg_id: string },
+  actor: Actor,
+): Promise<number> {
   const waiting = await lockUnmatchedFor(trx, applicant.ecfmg_id);
   for (const doc of waiting) {
     const status = matchStatus(applicant, doc);

@@ -12,7 +12,12 @@ async function reread(db: Kysely<DB>, id: string): Promise<DocumentWithSchool> {
 }
 
 /** A school withdraws a document it sent; the reason is shown as `status_reason`. */
-export async function revokeDocument(db: Kysely<DB>, caller: PrincipalOf<'school'>, id: string, reason: string): Promise<DocumentWithSchool> {
+export async function revokeDocument(
+  db: Kysely<DB>,
+  caller: PrincipalOf<'school'>,
+  id: string,
+  reason: string,
+): Promise<DocumentWithSchool> {
   await db.transaction().execute(async (trx) => {
     const doc = await lockDocument(trx, id);
     if (!doc || doc.school_id !== caller.school_id) throw notFound('document');
@@ -32,8 +37,10 @@ export async function reviewDocument(
   await db.transaction().execute(async (trx) => {
     const doc = await lockDocument(trx, id);
     if (!doc) throw notFound('document');
-    if (doc.status !== 'needs_review') throw problem('invalid_transition', `Only needs_review documents are reviewed; this one is ${doc.status}.`);
-    if (decision === 'accept') await changeStatus(trx, doc, { to: 'verified', statusReason: null, reason: note, actor: actorOf(caller) });
+    if (doc.status !== 'needs_review')
+      throw problem('invalid_transition', `Only needs_review documents are reviewed; this one is ${doc.status}.`);
+    if (decision === 'accept')
+      await changeStatus(trx, doc, { to: 'verified', statusReason: null, reason: note, actor: actorOf(caller) });
     else await changeStatus(trx, doc, { to: 'rejected', statusReason: note, reason: note, actor: actorOf(caller) });
   });
   return reread(db, id);

@@ -22,7 +22,11 @@ export const ManifestDocumentSchema = Type.Object(
       { description: 'one of mspe, transcript, lor' },
     ),
     sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the file, 64 lowercase hex digits' }),
-    size: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER, description: 'the file size in bytes, a whole number of at least 1' }),
+    size: Type.Integer({
+      minimum: 1,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: 'the file size in bytes, a whole number of at least 1',
+    }),
     media_type: Type.Literal('application/pdf', { description: 'application/pdf' }),
   },
   { additionalProperties: false },
@@ -33,7 +37,10 @@ export const ManifestApplicantSchema = Type.Object(
     ecfmg_id: Type.String({ pattern: '^[0-9]{8}$', description: 'the ECFMG ID, 8 digits' }),
     given_name: Name('the given name, 1 to 100 characters after trimming'),
     family_name: Name('the family name, 1 to 100 characters after trimming'),
-    date_of_birth: Type.String({ pattern: '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$', description: 'a real date, YYYY-MM-DD' }),
+    date_of_birth: Type.String({
+      pattern: '^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}$',
+      description: 'a real date, YYYY-MM-DD',
+    }),
   },
   { additionalProperties: false },
 );
@@ -41,8 +48,16 @@ export const ManifestApplicantSchema = Type.Object(
 export const ManifestPayloadSchema = Type.Object(
   {
     iss: Type.String({ pattern: '^F[0-9]{7}$', description: "the school's World Directory id, F and 7 digits" }),
-    jti: Type.String({ minLength: 1, maxLength: 128, description: "the school's id for this submission, 1 to 128 characters" }),
-    iat: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'the signing time, whole seconds since 1970' }),
+    jti: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      description: "the school's id for this submission, 1 to 128 characters",
+    }),
+    iat: Type.Integer({
+      minimum: 0,
+      maximum: Number.MAX_SAFE_INTEGER,
+      description: 'the signing time, whole seconds since 1970',
+    }),
     document: ManifestDocumentSchema,
     applicant: ManifestApplicantSchema,
     letter_id: Type.Optional(Uuid('the letter request id (a UUID), required for lor and absent otherwise')),
@@ -83,11 +98,14 @@ function ruleErrors(payload: unknown): FieldError[] {
     const value = field(applicant, name);
     if (typeof value !== 'string') continue;
     const trimmed = [...value.trim()].length;
-    if (trimmed < 1 || trimmed > 100) errors.push({ path: `/applicant/${name}`, message: 'must be 1 to 100 characters after trimming' });
-    else if (unprintable.test(value)) errors.push({ path: `/applicant/${name}`, message: 'must not contain control characters' });
+    if (trimmed < 1 || trimmed > 100)
+      errors.push({ path: `/applicant/${name}`, message: 'must be 1 to 100 characters after trimming' });
+    else if (unprintable.test(value))
+      errors.push({ path: `/applicant/${name}`, message: 'must not contain control characters' });
   }
   const jti = field(payload, 'jti');
-  if (typeof jti === 'string' && unprintable.test(jti)) errors.push({ path: '/jti', message: 'must not contain control characters' });
+  if (typeof jti === 'string' && unprintable.test(jti))
+    errors.push({ path: '/jti', message: 'must not contain control characters' });
   const dateOfBirth = field(applicant, 'date_of_birth');
   if (typeof dateOfBirth === 'string' && /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(dateOfBirth) && !isRealDate(dateOfBirth)) {
     errors.push({ path: '/applicant/date_of_birth', message: 'must be a real date, YYYY-MM-DD' });
@@ -95,7 +113,10 @@ function ruleErrors(payload: unknown): FieldError[] {
   const type = field(field(payload, 'document'), 'type');
   const letterId = field(payload, 'letter_id');
   if (type === 'lor' && letterId === undefined) {
-    errors.push({ path: '/letter_id', message: 'is missing: a lor (letter of recommendation) names its letter request' });
+    errors.push({
+      path: '/letter_id',
+      message: 'is missing: a lor (letter of recommendation) names its letter request',
+    });
   }
   if (typeof type === 'string' && type !== 'lor' && letterId !== undefined) {
     errors.push({ path: '/letter_id', message: `must be absent for a ${type}: only a lor has a letter_id` });

@@ -1,7 +1,14 @@
 import { CompactSign, compactVerify, errors as joseErrors, importJWK, type CryptoKey, type JWK } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { isPlainObject, JwsFormatError, parseCompactJws } from '../crypto/compact-jws.js';
-import { algorithmFitsKey, isSignatureAlgorithm, jwkThumbprint, publicJwkOf, signatureAlgorithms, type SignatureAlgorithm } from '../crypto/jwk.js';
+import {
+  algorithmFitsKey,
+  isSignatureAlgorithm,
+  jwkThumbprint,
+  publicJwkOf,
+  signatureAlgorithms,
+  type SignatureAlgorithm,
+} from '../crypto/jwk.js';
 import { problem } from '../http/problem.js';
 import { describeFieldErrors, manifestPayloadErrors, type ManifestPayload } from './manifest-schema.js';
 
@@ -58,15 +65,24 @@ const unprintable = /[\p{Cc}\p{Cs}]/u;
 function checkHeader(header: Record<string, unknown>): ManifestHeader {
   const unknown = Object.keys(header).filter((name) => !allowedHeaderMembers.has(name));
   if (unknown.length > 0) {
-    throw problem('manifest_invalid', `The manifest header may only hold alg, kid and typ; it also holds ${unknown.map((n) => JSON.stringify(n)).join(', ')}.`);
+    throw problem(
+      'manifest_invalid',
+      `The manifest header may only hold alg, kid and typ; it also holds ${unknown.map((n) => JSON.stringify(n)).join(', ')}.`,
+    );
   }
   const { alg, kid, typ } = header;
   if (!isSignatureAlgorithm(alg)) {
     const shown = typeof alg === 'string' ? JSON.stringify(alg) : 'missing';
-    throw problem('manifest_invalid', `The manifest header alg is ${shown}; it must be one of ${signatureAlgorithms.join(', ')}.`);
+    throw problem(
+      'manifest_invalid',
+      `The manifest header alg is ${shown}; it must be one of ${signatureAlgorithms.join(', ')}.`,
+    );
   }
   if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256 || unprintable.test(kid)) {
-    throw problem('manifest_invalid', "The manifest header needs a kid: the id of one of the school's registered keys.");
+    throw problem(
+      'manifest_invalid',
+      "The manifest header needs a kid: the id of one of the school's registered keys.",
+    );
   }
   if (typ !== manifestType) {
     throw problem('manifest_invalid', `The manifest header typ must be exactly "${manifestType}".`);
@@ -95,7 +111,10 @@ function verificationKeyOf(publicJwk: JWK, alg: SignatureAlgorithm): Promise<Cry
 async function checkSignature(compact: string, header: ManifestHeader, key: RegisteredManifestKey): Promise<void> {
   const publicJwk = publicJwkOf(key.jwk);
   if (header.alg !== key.alg || !algorithmFitsKey(header.alg, publicJwk)) {
-    throw problem('signature_invalid', `The manifest is signed with ${header.alg}, but key ${header.kid} is registered for ${key.alg}.`);
+    throw problem(
+      'signature_invalid',
+      `The manifest is signed with ${header.alg}, but key ${header.kid} is registered for ${key.alg}.`,
+    );
   }
   try {
     await compactVerify(compact, await verificationKeyOf(publicJwk, header.alg), { algorithms: [header.alg] });
@@ -132,14 +151,17 @@ export async function verifyManifest(compactJws: string, options: VerifyManifest
   try {
     parsed = parseCompactJws(compactJws, options.maxBytes ?? defaultManifestMaxBytes);
   } catch (error) {
-    if (error instanceof JwsFormatError) throw problem('manifest_invalid', `The manifest is not usable: ${error.message}.`);
+    if (error instanceof JwsFormatError)
+      throw problem('manifest_invalid', `The manifest is not usable: ${error.message}.`);
     throw error;
   }
   const header = checkHeader(parsed.header);
 
   const key = await options.keyFor(header.kid);
-  if (key === undefined) throw problem('unknown_key', `No key with kid ${JSON.stringify(header.kid)} is registered for this school.`);
-  if (key.status !== 'active') throw problem('key_revoked', `Key ${header.kid} has been revoked; sign with an active key.`);
+  if (key === undefined)
+    throw problem('unknown_key', `No key with kid ${JSON.stringify(header.kid)} is registered for this school.`);
+  if (key.status !== 'active')
+    throw problem('key_revoked', `Key ${header.kid} has been revoked; sign with an active key.`);
 
   await checkSignature(compactJws, header, key);
 
@@ -147,19 +169,28 @@ export async function verifyManifest(compactJws: string, options: VerifyManifest
   if (!isPlainObject(payload)) throw problem('manifest_invalid', 'The manifest payload is not a JSON object.');
   const fieldErrors = manifestPayloadErrors(payload);
   if (fieldErrors.length > 0) {
-    throw problem('manifest_invalid', `The manifest payload is not acceptable: ${describeFieldErrors(fieldErrors.slice(0, 5))}.`, {
-      errors: fieldErrors.slice(0, 20),
-    });
+    throw problem(
+      'manifest_invalid',
+      `The manifest payload is not acceptable: ${describeFieldErrors(fieldErrors.slice(0, 5))}.`,
+      {
+        errors: fieldErrors.slice(0, 20),
+      },
+    );
   }
   const manifest = payload as ManifestPayload;
 
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
   if (manifest.iat > now + manifestClockSkewSeconds) {
     const error = { path: '/iat', message: 'must not be more than 5 minutes in the future (check the signing clock)' };
-    throw problem('manifest_invalid', `The manifest payload is not acceptable: ${describeFieldErrors([error])}.`, { errors: [error] });
+    throw problem('manifest_invalid', `The manifest payload is not acceptable: ${describeFieldErrors([error])}.`, {
+      errors: [error],
+    });
   }
   if (manifest.iss !== options.expectedIssuer) {
-    throw problem('issuer_mismatch', `The manifest iss ${manifest.iss} is not this school's World Directory id ${options.expectedIssuer}.`);
+    throw problem(
+      'issuer_mismatch',
+      `The manifest iss ${manifest.iss} is not this school's World Directory id ${options.expectedIssuer}.`,
+    );
   }
 
   return { manifest, header, key, signedAt: new Date(manifest.iat * 1000), compact: compactJws };
@@ -175,7 +206,11 @@ export interface SignManifestOptions {
  * the JWK, default its thumbprint). The payload is signed as given, not checked: `emswp sign` checks
  * it with `manifestPayloadErrors` first, and tests use this to make manifests the service must refuse.
  */
-export async function signManifest(privateJwk: JWK, payload: ManifestPayload | Record<string, unknown>, options: SignManifestOptions = {}): Promise<string> {
+export async function signManifest(
+  privateJwk: JWK,
+  payload: ManifestPayload | Record<string, unknown>,
+  options: SignManifestOptions = {},
+): Promise<string> {
   const alg = privateJwk.alg ?? 'EdDSA';
   const kid = privateJwk.kid ?? (await jwkThumbprint(privateJwk));
   const key = await importJWK(privateJwk, alg);

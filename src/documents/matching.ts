@@ -8,12 +8,7 @@ export interface StatedIdentity {
 
 /** Names compare without regard to case, accents or spacing: "  José  María " matches "jose maria". */
 export function comparableName(name: string): string {
-  return name
-    .normalize('NFD')
-    .replace(/\p{M}/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .toLowerCase();
+  return name.normalize('NFD').replace(/\p{M}/gu, '').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
 export function sameIdentity(a: StatedIdentity, b: StatedIdentity): boolean {
@@ -28,7 +23,10 @@ export function sameIdentity(a: StatedIdentity, b: StatedIdentity): boolean {
  * The status a well-signed document starts in: `unmatched` while no applicant has its ECFMG ID,
  * `verified` when the registered identity agrees, `needs_review` when it does not (an admin decides).
  */
-export function matchStatus(registered: StatedIdentity | undefined, stated: StatedIdentity): Extract<DocumentStatus, 'verified' | 'unmatched' | 'needs_review'> {
+export function matchStatus(
+  registered: StatedIdentity | undefined,
+  stated: StatedIdentity,
+): Extract<DocumentStatus, 'verified' | 'unmatched' | 'needs_review'> {
   if (registered === undefined) return 'unmatched';
   return sameIdentity(registered, stated) ? 'verified' : 'needs_review';
 }

@@ -12,7 +12,8 @@ export interface SubmissionParts {
   file: ReceivedFile;
 }
 
-const usage = 'Send multipart/form-data with exactly two parts: a field "manifest" (the compact JWS) and a file "file" (the PDF).';
+const usage =
+  'Send multipart/form-data with exactly two parts: a field "manifest" (the compact JWS) and a file "file" (the PDF).';
 
 function asProblem(error: unknown, maxBytes: number): ProblemError {
   if (error instanceof ProblemError) return error;
@@ -34,7 +35,9 @@ export async function readSubmissionParts(request: FastifyRequest, maxBytes: num
   let file: ReceivedFile | undefined;
   try {
     // Limits a little above what is valid, so a second file or field reaches our own clearer refusal.
-    const parts = request.parts({ limits: { fileSize: maxBytes, files: 2, fields: 2, parts: 4, fieldSize: MANIFEST_MAX_BYTES } });
+    const parts = request.parts({
+      limits: { fileSize: maxBytes, files: 2, fields: 2, parts: 4, fieldSize: MANIFEST_MAX_BYTES },
+    });
     for await (const part of parts) {
       if (part.type === 'file') {
         if (part.fieldname !== 'file' || file !== undefined) {
@@ -42,10 +45,16 @@ export async function readSubmissionParts(request: FastifyRequest, maxBytes: num
           throw problem('multipart_invalid', `Unexpected file part "${part.fieldname}". ${usage}`);
         }
         file = await receiveFile(part.file, CHUNK_BYTES);
-        if (part.file.truncated) throw problem('payload_too_large', `The file is larger than the ${maxBytes}-byte limit (MAX_DOCUMENT_BYTES).`);
+        if (part.file.truncated)
+          throw problem(
+            'payload_too_large',
+            `The file is larger than the ${maxBytes}-byte limit (MAX_DOCUMENT_BYTES).`,
+          );
       } else {
-        if (part.fieldname !== 'manifest' || manifest !== undefined) throw problem('multipart_invalid', `Unexpected field "${part.fieldname}". ${usage}`);
-        if (part.valueTruncated) throw problem('payload_too_large', `The manifest is larger than ${MANIFEST_MAX_BYTES} bytes.`);
+        if (part.fieldname !== 'manifest' || manifest !== undefined)
+          throw problem('multipart_invalid', `Unexpected field "${part.fieldname}". ${usage}`);
+        if (part.valueTruncated)
+          throw problem('payload_too_large', `The manifest is larger than ${MANIFEST_MAX_BYTES} bytes.`);
         // A compact JWS holds no whitespace; a trailing newline is what `curl -F manifest=<file` adds.
         manifest = String(part.value).trim();
       }

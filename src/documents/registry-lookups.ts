@@ -19,11 +19,21 @@ export async function findSubmittingSchool(db: Executor, id: string): Promise<Su
     .selectFrom('schools')
     .select(['schools.id', 'schools.wdoms_id', 'schools.name', 'schools.status'])
     .select((eb) =>
-      jsonArrayFrom(eb.selectFrom('school_keys').select(['school_keys.kid', 'school_keys.jwk', 'school_keys.alg', 'school_keys.status']).whereRef('school_keys.school_id', '=', 'schools.id')).as('keys'),
+      jsonArrayFrom(
+        eb
+          .selectFrom('school_keys')
+          .select(['school_keys.kid', 'school_keys.jwk', 'school_keys.alg', 'school_keys.status'])
+          .whereRef('school_keys.school_id', '=', 'schools.id'),
+      ).as('keys'),
     )
     .where('schools.id', '=', id)
     .executeTakeFirst();
-  return row && { ...row, keys: row.keys.map((key) => ({ kid: key.kid, jwk: key.jwk as JWK, alg: key.alg, status: key.status })) };
+  return (
+    row && {
+      ...row,
+      keys: row.keys.map((key) => ({ kid: key.kid, jwk: key.jwk as JWK, alg: key.alg, status: key.status })),
+    }
+  );
 }
 
 export interface BeforeStoring {
@@ -34,11 +44,26 @@ export interface BeforeStoring {
 }
 
 /** What storing a submission must know first, in one round trip: who it is about, and whether it is new. */
-export async function lookUpBeforeStoring(db: Executor, schoolId: string, submissionId: string, ecfmgId: string): Promise<BeforeStoring> {
+export async function lookUpBeforeStoring(
+  db: Executor,
+  schoolId: string,
+  submissionId: string,
+  ecfmgId: string,
+): Promise<BeforeStoring> {
   const row = await db
     .selectNoFrom((eb) => [
-      eb.selectFrom('documents').select('documents.id').where('documents.school_id', '=', schoolId).where('documents.submission_id', '=', submissionId).as('earlier_submission_id'),
-      jsonObjectFrom(eb.selectFrom('applicants').select(['applicants.id', 'applicants.given_name', 'applicants.family_name', 'applicants.date_of_birth']).where('applicants.ecfmg_id', '=', ecfmgId)).as('applicant'),
+      eb
+        .selectFrom('documents')
+        .select('documents.id')
+        .where('documents.school_id', '=', schoolId)
+        .where('documents.submission_id', '=', submissionId)
+        .as('earlier_submission_id'),
+      jsonObjectFrom(
+        eb
+          .selectFrom('applicants')
+          .select(['applicants.id', 'applicants.given_name', 'applicants.family_name', 'applicants.date_of_birth'])
+          .where('applicants.ecfmg_id', '=', ecfmgId),
+      ).as('applicant'),
     ])
     .executeTakeFirstOrThrow();
   return { applicant: row.applicant ?? undefined, earlierSubmissionId: row.earlier_submission_id ?? undefined };

@@ -4,7 +4,6 @@ import type { DB } from '../db/types.js';
 import type { Cursor } from '../http/cursor.js';
 import type { DocumentRow, DocumentsTable, DocumentStatus, DocumentType } from './tables.js';
 
-
 /** Bytes per stored chunk: large enough for few rows, small enough never to hold a document whole. */
 export const CHUNK_BYTES = 1024 * 1024;
 
@@ -68,8 +67,15 @@ export async function lockDocument(trx: Transaction<DB>, id: string): Promise<Do
   return row && toDocument(row);
 }
 
-export async function findBySubmission(db: Executor, schoolId: string, submissionId: string): Promise<DocumentWithSchool | undefined> {
-  const row = await withSchool(db).where('documents.school_id', '=', schoolId).where('documents.submission_id', '=', submissionId).executeTakeFirst();
+export async function findBySubmission(
+  db: Executor,
+  schoolId: string,
+  submissionId: string,
+): Promise<DocumentWithSchool | undefined> {
+  const row = await withSchool(db)
+    .where('documents.school_id', '=', schoolId)
+    .where('documents.submission_id', '=', submissionId)
+    .executeTakeFirst();
   return row && toDocument(row);
 }
 
@@ -77,7 +83,11 @@ export async function findBySubmission(db: Executor, schoolId: string, submissio
  * A new document and its bytes, chunk by chunk. The document row goes in the same statement as
  * the first chunk: most documents are one chunk, and each round trip costs both ends CPU.
  */
-export async function insertDocument(trx: Executor, values: Insertable<DocumentsTable>, chunks: AsyncIterable<Buffer>): Promise<DocumentRow> {
+export async function insertDocument(
+  trx: Executor,
+  values: Insertable<DocumentsTable>,
+  chunks: AsyncIterable<Buffer>,
+): Promise<DocumentRow> {
   const pieces = chunks[Symbol.asyncIterator]();
   const first = await pieces.next();
   if (first.done === true) throw new RangeError('a document has at least one byte');
@@ -86,7 +96,11 @@ export async function insertDocument(trx: Executor, values: Insertable<Documents
     // Named columns, not *: this statement is prepared (it carries bytes), and a prepared statement
     // whose result gained a column would fail until its connection closed.
     .with('document', (db) => db.insertInto('documents').values(values).returning(documentColumns))
-    .with('first_chunk', (db) => db.insertInto('document_chunks').values((eb) => ({ document_id: eb.selectFrom('document').select('document.id'), seq: 0, bytes: firstChunk })))
+    .with('first_chunk', (db) =>
+      db
+        .insertInto('document_chunks')
+        .values((eb) => ({ document_id: eb.selectFrom('document').select('document.id'), seq: 0, bytes: firstChunk })),
+    )
     .selectFrom('document')
     .selectAll()
     .executeTakeFirstOrThrow();
@@ -121,16 +135,14 @@ export interface StatusChange {
 
 /** The history row of a status change, as a query for the caller to run (or to send with another). */
 export function eventInsert(trx: Executor, change: StatusChange) {
-  return trx
-    .insertInto('document_events')
-    .values({
-      document_id: change.documentId,
-      from_status: change.from,
-      to_status: change.to,
-      reason: change.reason,
-      actor: change.actor,
-      actor_role: change.actorRole,
-    });
+  return trx.insertInto('document_events').values({
+    document_id: change.documentId,
+    from_status: change.from,
+    to_status: change.to,
+    reason: change.reason,
+    actor: change.actor,
+    actor_role: change.actorRole,
+  });
 }
 
 export async function updateDocument(
@@ -164,7 +176,12 @@ export interface DocumentFilters {
  * One page ordered by (updated_at, id), fetching `limit + 1` rows to know whether more follow.
  * The scope filters (school, applicant) lead their own (scope, updated_at, id) index.
  */
-export async function listDocuments(db: Executor, filters: DocumentFilters, limit: number, after?: Cursor): Promise<DocumentWithSchool[]> {
+export async function listDocuments(
+  db: Executor,
+  filters: DocumentFilters,
+  limit: number,
+  after?: Cursor,
+): Promise<DocumentWithSchool[]> {
   let query = withSchool(db);
   if (filters.school_id !== undefined) query = query.where('documents.school_id', '=', filters.school_id);
   if (filters.applicant_id !== undefined) query = query.where('documents.applicant_id', '=', filters.applicant_id);
@@ -174,13 +191,25 @@ export async function listDocuments(db: Executor, filters: DocumentFilters, limi
   if (filters.updated_since !== undefined) query = query.where('documents.updated_at', '>=', filters.updated_since);
   if (after !== undefined) {
     // A row comparison, so Postgres starts the index scan right after the cursor instead of filtering.
-    query = query.where((eb) => eb(eb.refTuple('documents.updated_at', 'documents.id'), '>', eb.tuple(after.at, after.id)));
+    query = query.where((eb) =>
+      eb(eb.refTuple('documents.updated_at', 'documents.id'), '>', eb.tuple(after.at, after.id)),
+    );
   }
-  const rows = await query.orderBy('documents.updated_at').orderBy('documents.id').limit(limit + 1).execute();
+  const rows = await query
+    .orderBy('documents.updated_at')
+    .orderBy('documents.id')
+    .limit(limit + 1)
+    .execute();
   return rows.map(toDocument);
 }
 
 /** Documents that were waiting for this ECFMG ID to be registered. */
 export async function lockUnmatchedFor(trx: Transaction<DB>, ecfmgId: string): Promise<DocumentRow[]> {
-  return trx.selectFrom('documents').selectAll().where('ecfmg_id', '=', ecfmgId).where('status', '=', 'unmatched').forUpdate().execute();
+  return trx
+    .selectFrom('documents')
+    .selectAll()
+    .where('ecfmg_id', '=', ecfmgId)
+    .where('status', '=', 'unmatched')
+    .forUpdate()
+    .execute();
 }

@@ -13,7 +13,15 @@ import { readSubmissionParts } from './multipart.js';
 import { findSubmittingSchool } from './registry-lookups.js';
 import { listDocuments, listEvents, readChunks, type DocumentFilters } from './repository.js';
 import { revokeDocument, reviewDocument } from './decisions.js';
-import { DocumentEventSchema, DocumentListQuery, DocumentRef, DocumentSchema, ReviewBody, RevokeBody, SubmissionParts } from './schemas.js';
+import {
+  DocumentEventSchema,
+  DocumentListQuery,
+  DocumentRef,
+  DocumentSchema,
+  ReviewBody,
+  RevokeBody,
+  SubmissionParts,
+} from './schemas.js';
 import { submitDocument } from './submission.js';
 import { documentView } from './view.js';
 import { applicantVisibleTo } from '../applicants/service.js';
@@ -21,7 +29,8 @@ import { applicantVisibleTo } from '../applicants/service.js';
 const tags = ['documents'];
 
 /** A server-made name: nothing from the manifest reaches the header but checked characters. */
-const downloadName = (doc: { type: string; ecfmg_id: string; id: string }) => `${doc.type}-${doc.ecfmg_id}-${doc.id.slice(0, 8)}.pdf`;
+const downloadName = (doc: { type: string; ecfmg_id: string; id: string }) =>
+  `${doc.type}-${doc.ecfmg_id}-${doc.id.slice(0, 8)}.pdf`;
 
 export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(DocumentSchema);
@@ -43,7 +52,10 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const caller = requireRole(request, 'school');
       const school = await findSubmittingSchool(app.db, caller.school_id);
       if (!school || school.status !== 'active') {
-        throw problem('school_not_active', `Your school is ${school?.status ?? 'not registered'}: only an active school can submit documents.`);
+        throw problem(
+          'school_not_active',
+          `Your school is ${school?.status ?? 'not registered'}: only an active school can submit documents.`,
+        );
       }
       const parts = await readSubmissionParts(request, app.config.maxDocumentBytes);
       try {
@@ -63,11 +75,21 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/documents',
-    { schema: { tags, summary: "List documents (a school: its own; admin: all)", querystring: DocumentListQuery, response: { 200: pageOf(DocumentRef) } } },
+    {
+      schema: {
+        tags,
+        summary: 'List documents (a school: its own; admin: all)',
+        querystring: DocumentListQuery,
+        response: { 200: pageOf(DocumentRef) },
+      },
+    },
     async (request) => {
       const caller = requireRole(request, 'admin', 'school');
       const { limit, cursor, updated_since, ...filters } = request.query;
-      const scope: DocumentFilters = { ...filters, updated_since: updated_since === undefined ? undefined : new Date(updated_since) };
+      const scope: DocumentFilters = {
+        ...filters,
+        updated_since: updated_since === undefined ? undefined : new Date(updated_since),
+      };
       if (caller.role === 'school') scope.school_id = caller.school_id;
       const rows = await listDocuments(app.db, scope, limit, decodeCursor(cursor));
       return pageFrom(rows, limit, (row) => ({ at: row.updated_at, id: row.id }), documentView);
@@ -76,7 +98,14 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/documents/:id',
-    { schema: { tags, summary: 'Read a document (the school, the applicant, a program it is released to, admin)', params: IdParams, response: { 200: DocumentRef } } },
+    {
+      schema: {
+        tags,
+        summary: 'Read a document (the school, the applicant, a program it is released to, admin)',
+        params: IdParams,
+        response: { 200: DocumentRef },
+      },
+    },
     async (request) => documentView(await visibleDocument(app.db, callerOf(request), request.params.id)),
   );
 
@@ -89,7 +118,12 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         description:
           'The bytes as received, with `Repr-Digest` (RFC 9530) holding their SHA-256. Refused with 403 `letter_waived` to an applicant who waived the right to view a letter, and with 403 `embargoed` to a program before `available_at`.',
         params: IdParams,
-        response: { 200: { description: 'The document', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } } },
+        response: {
+          200: {
+            description: 'The document',
+            content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+          },
+        },
       },
     },
     async (request, reply) => {
@@ -110,7 +144,14 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/documents/:id/events',
-    { schema: { tags, summary: 'Status history of a document', params: IdParams, response: { 200: Type.Object({ items: Type.Array(DocumentEventSchema) }) } } },
+    {
+      schema: {
+        tags,
+        summary: 'Status history of a document',
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(DocumentEventSchema) }) },
+      },
+    },
     async (request) => {
       const doc = await visibleDocument(app.db, callerOf(request), request.params.id);
       const events = await listEvents(app.db, doc.id);
@@ -120,7 +161,15 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/documents/:id/revoke',
-    { schema: { tags, summary: 'Revoke a document (the school that sent it)', params: IdParams, body: RevokeBody, response: { 200: DocumentRef } } },
+    {
+      schema: {
+        tags,
+        summary: 'Revoke a document (the school that sent it)',
+        params: IdParams,
+        body: RevokeBody,
+        response: { 200: DocumentRef },
+      },
+    },
     async (request) => {
       const caller = requireRole(request, 'school');
       return documentView(await revokeDocument(app.db, caller, request.params.id, request.body.reason));
@@ -129,10 +178,20 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/documents/:id/review',
-    { schema: { tags, summary: 'Accept or reject a document whose identity did not match (admin)', params: IdParams, body: ReviewBody, response: { 200: DocumentRef } } },
+    {
+      schema: {
+        tags,
+        summary: 'Accept or reject a document whose identity did not match (admin)',
+        params: IdParams,
+        body: ReviewBody,
+        response: { 200: DocumentRef },
+      },
+    },
     async (request) => {
       const caller = requireRole(request, 'admin');
-      return documentView(await reviewDocument(app.db, caller, request.params.id, request.body.decision, request.body.note));
+      return documentView(
+        await reviewDocument(app.db, caller, request.params.id, request.body.decision, request.body.note),
+      );
     },
   );
 
@@ -141,7 +200,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     {
       schema: {
         tags,
-        summary: "Every document about an applicant (admin, that applicant)",
+        summary: 'Every document about an applicant (admin, that applicant)',
         params: IdParams,
         querystring: Type.Omit(DocumentListQuery, ['applicant_id', 'ecfmg_id']),
         response: { 200: pageOf(DocumentRef) },
@@ -153,7 +212,11 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { limit, cursor, updated_since, ...filters } = request.query;
       const rows = await listDocuments(
         app.db,
-        { ...filters, applicant_id: applicantId, updated_since: updated_since === undefined ? undefined : new Date(updated_since) },
+        {
+          ...filters,
+          applicant_id: applicantId,
+          updated_since: updated_since === undefined ? undefined : new Date(updated_since),
+        },
         limit,
         decodeCursor(cursor),
       );

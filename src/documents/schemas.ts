@@ -20,7 +20,10 @@ export const DocumentSchema = Type.Object(
     letter_id: Nullable(Uuid),
     supersedes: Nullable(Uuid),
     superseded_by: Nullable(Uuid),
-    available_at: Type.String({ format: 'date-time', description: 'When programs may download the content (MSPE release embargo), else the creation time' }),
+    available_at: Type.String({
+      format: 'date-time',
+      description: 'When programs may download the content (MSPE release embargo), else the creation time',
+    }),
     created_at: Timestamp,
     updated_at: Timestamp,
   },
@@ -51,7 +54,10 @@ export const DocumentEventSchema = Type.Object({
   created_at: Timestamp,
 });
 
-export const RevokeBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false });
+export const RevokeBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 1000 }) },
+  { additionalProperties: false },
+);
 
 export const ReviewBody = Type.Object(
   { decision: StringEnum(['accept', 'reject'] as const), note: Type.String({ minLength: 1, maxLength: 2000 }) },

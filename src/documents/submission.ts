@@ -35,7 +35,10 @@ const UNIQUE_VIOLATION = '23505';
 /** The same submission again returns the stored document; the same jti with other bytes is a conflict. */
 function sameSubmission(existing: DocumentWithSchool, file: ReceivedFile): SubmissionResult {
   if (existing.sha256 !== file.sha256) {
-    throw problem('submission_conflict', `Submission ${existing.submission_id} was already made with other bytes; use a new jti for a new document.`);
+    throw problem(
+      'submission_conflict',
+      `Submission ${existing.submission_id} was already made with other bytes; use a new jti for a new document.`,
+    );
   }
   return { document: existing, created: false };
 }
@@ -47,7 +50,8 @@ function checkBytes(manifest: Manifest, file: ReceivedFile): void {
       `The file (${file.size} bytes, sha256 ${file.sha256}) is not the one the manifest describes (${manifest.document.size} bytes, sha256 ${manifest.document.sha256}).`,
     );
   }
-  if (!isPdf(file.head)) throw problem('media_type_invalid', 'Only PDF documents are accepted: the file does not start with %PDF-.');
+  if (!isPdf(file.head))
+    throw problem('media_type_invalid', 'Only PDF documents are accepted: the file does not start with %PDF-.');
 }
 
 /**
@@ -73,12 +77,23 @@ export async function submitDocument(db: Kysely<DB>, submission: Submission): Pr
         const earlier = await findDocument(trx, known.earlierSubmissionId);
         if (earlier) return sameSubmission(earlier, file);
       }
-      const row = await store(trx, submission, manifest, known, header.kid, { sub: caller.sub, role: caller.role }, now);
+      const row = await store(
+        trx,
+        submission,
+        manifest,
+        known,
+        header.kid,
+        { sub: caller.sub, role: caller.role },
+        now,
+      );
       return { document: { ...row, school: schoolSummary }, created: true };
     });
   } catch (error) {
     // Two identical submissions raced: the loser answers like a resubmission.
-    if ((error as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION && (error as { constraint?: string }).constraint === 'documents_submission_once') {
+    if (
+      (error as { code?: string; constraint?: string }).code === UNIQUE_VIOLATION &&
+      (error as { constraint?: string }).constraint === 'documents_submission_once'
+    ) {
       const winner = await findBySubmission(db, school.id, manifest.jti);
       if (winner) return sameSubmission(winner, file);
     }
@@ -86,13 +101,25 @@ export async function submitDocument(db: Kysely<DB>, submission: Submission): Pr
   }
 }
 
-async function store(trx: Transaction<DB>, submission: Submission, manifest: Manifest, { applicant }: BeforeStoring, kid: string, actor: Actor, now: Date): Promise<DocumentRow> {
+async function store(
+  trx: Transaction<DB>,
+  submission: Submission,
+  manifest: Manifest,
+  { applicant }: BeforeStoring,
+  kid: string,
+  actor: Actor,
+  now: Date,
+): Promise<DocumentRow> {
   const { school, file } = submission;
   const replaced = manifest.supersedes === undefined ? undefined : await replaceable(trx, school.id, manifest);
-  const letter = manifest.letter_id === undefined ? undefined : await answerableLetter(trx, manifest, applicant?.id, replaced);
+  const letter =
+    manifest.letter_id === undefined ? undefined : await answerableLetter(trx, manifest, applicant?.id, replaced);
 
   const status = matchStatus(applicant, manifest.applicant);
-  const embargo = manifest.document.type === 'mspe' && submission.mspeReleaseAt !== undefined && submission.mspeReleaseAt > now ? submission.mspeReleaseAt : now;
+  const embargo =
+    manifest.document.type === 'mspe' && submission.mspeReleaseAt !== undefined && submission.mspeReleaseAt > now
+      ? submission.mspeReleaseAt
+      : now;
   const values: Insertable<DocumentsTable> = {
     type: manifest.document.type,
     status,
@@ -120,7 +147,13 @@ async function store(trx: Transaction<DB>, submission: Submission, manifest: Man
   const inserted = await insertDocument(trx, values, file.chunks());
   const { id } = inserted;
   // A document this new is released to no program yet: only its school (and operators) hear of it.
-  await recordStatus(trx, { id, school_id: school.id, type: manifest.document.type }, null, { to: status, reason: 'submitted', actor }, []);
+  await recordStatus(
+    trx,
+    { id, school_id: school.id, type: manifest.document.type },
+    null,
+    { to: status, reason: 'submitted', actor },
+    [],
+  );
   if (letter) await markReceived(trx, letter, id);
   if (replaced) {
     await changeStatus(trx, replaced, {
@@ -139,10 +172,14 @@ async function store(trx: Transaction<DB>, submission: Submission, manifest: Man
 async function replaceable(trx: Transaction<DB>, schoolId: string, manifest: Manifest): Promise<DocumentWithSchool> {
   const target = manifest.supersedes === undefined ? undefined : await lockDocument(trx, manifest.supersedes);
   // One answer for "no such document" and "another school's": a school cannot probe others' ids.
-  if (!target || target.school_id !== schoolId) throw problem('supersede_invalid', 'supersedes does not name a document of your school.');
-  if (target.ecfmg_id !== manifest.applicant.ecfmg_id) throw problem('supersede_invalid', 'A replacement must be about the same applicant (ECFMG ID).');
-  if (target.type !== manifest.document.type) throw problem('supersede_invalid', `A replacement must be of the same type (${target.type}).`);
-  if (!canMove(target.status, 'superseded')) throw problem('supersede_invalid', `A ${target.status} document cannot be replaced.`);
+  if (!target || target.school_id !== schoolId)
+    throw problem('supersede_invalid', 'supersedes does not name a document of your school.');
+  if (target.ecfmg_id !== manifest.applicant.ecfmg_id)
+    throw problem('supersede_invalid', 'A replacement must be about the same applicant (ECFMG ID).');
+  if (target.type !== manifest.document.type)
+    throw problem('supersede_invalid', `A replacement must be of the same type (${target.type}).`);
+  if (!canMove(target.status, 'superseded'))
+    throw problem('supersede_invalid', `A ${target.status} document cannot be replaced.`);
   return target;
 }
 

@@ -37,7 +37,14 @@ export async function recordStatus(
   /** The programs the document is released to, when the caller already knows them. */
   programIds?: string[],
 ): Promise<void> {
-  const history = eventInsert(trx, { documentId: doc.id, from, to: change.to, reason: change.reason, actor: change.actor.sub, actorRole: change.actor.role });
+  const history = eventInsert(trx, {
+    documentId: doc.id,
+    from,
+    to: change.to,
+    reason: change.reason,
+    actor: change.actor.sub,
+    actorRole: change.actor.role,
+  });
   await enqueueEvent(
     trx,
     {

@@ -14,7 +14,10 @@ export interface HealthOptions {
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app, { latestMigration }) => {
   app.get(
     '/healthz',
-    { config: { public: true }, schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Health } } },
+    {
+      config: { public: true },
+      schema: { tags: ['operations'], summary: 'The process is up', response: { 200: Health } },
+    },
     async () => ({ status: 'ok' as const }),
   );
 

@@ -35,9 +35,13 @@ export const authentication = fp<{ verifier: TokenVerifier }>(
         if (error instanceof InvalidTokenError) throw unauthorized(error.message);
         // The token may well be good: telling the client it is not would make it throw the token away.
         request.log.error({ err: error }, 'access token not verified: the issuer keys are unavailable');
-        throw problem('service_unavailable', 'The access token cannot be checked now: the token issuer is not reachable. Try again later.', {
-          headers: { 'retry-after': '30' },
-        });
+        throw problem(
+          'service_unavailable',
+          'The access token cannot be checked now: the token issuer is not reachable. Try again later.',
+          {
+            headers: { 'retry-after': '30' },
+          },
+        );
       }
     });
   },

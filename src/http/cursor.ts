@@ -26,7 +26,8 @@ export function decodeCursor(value: string | undefined, id: RegExp = uuidPattern
   try {
     const parsed = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as { at?: unknown; id?: unknown };
     const at = typeof parsed.at === 'string' ? new Date(parsed.at) : undefined;
-    if (at && !Number.isNaN(at.getTime()) && typeof parsed.id === 'string' && id.test(parsed.id)) return { at, id: parsed.id };
+    if (at && !Number.isNaN(at.getTime()) && typeof parsed.id === 'string' && id.test(parsed.id))
+      return { at, id: parsed.id };
   } catch {
     // fall through to the refusal below
   }

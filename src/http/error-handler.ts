@@ -53,7 +53,11 @@ export function toProblem(error: FastifyError | ProblemError | Error): ProblemEr
   if (mapped) return problem(mapped, fastifyError.message);
   if (fastifyError.statusCode === 429) {
     const retryAfter = (fastifyError as FastifyError & { headers?: Record<string, string> }).headers?.['retry-after'];
-    return problem('rate_limited', 'Too many requests: slow down and retry later.', retryAfter ? { headers: { 'retry-after': retryAfter } } : {});
+    return problem(
+      'rate_limited',
+      'Too many requests: slow down and retry later.',
+      retryAfter ? { headers: { 'retry-after': retryAfter } } : {},
+    );
   }
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     // A client error from a plugin we have not mapped: keep its status family without echoing internals.

@@ -17,7 +17,11 @@ export function validatorCompilers(): CompilersFactory {
   const jsonPool = AjvCompiler();
   // The package types the compiler it returns as taking a bare schema; Fastify calls it with the
   // route's schema definition, which is what it really takes.
-  const compilerFor = (pool: AjvCompiler.BuildCompilerFromPool, externalSchemas: ExternalSchemas, coerceTypes: 'array' | false) =>
+  const compilerFor = (
+    pool: AjvCompiler.BuildCompilerFromPool,
+    externalSchemas: ExternalSchemas,
+    coerceTypes: 'array' | false,
+  ) =>
     pool(externalSchemas, { customOptions: { ...shared, coerceTypes } }) as unknown as FastifySchemaCompiler<unknown>;
   const buildValidator = (externalSchemas: ExternalSchemas) => {
     const text = compilerFor(textPool, externalSchemas, 'array');

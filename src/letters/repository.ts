@@ -20,20 +20,37 @@ export async function lockLetterRequest(trx: Transaction<DB>, id: string): Promi
 }
 
 export async function markReceived(trx: Executor, id: string, documentId: string): Promise<void> {
-  await trx.updateTable('letter_requests').set({ status: 'received', document_id: documentId }).where('id', '=', id).execute();
+  await trx
+    .updateTable('letter_requests')
+    .set({ status: 'received', document_id: documentId })
+    .where('id', '=', id)
+    .execute();
 }
 
 export async function letterWaived(db: Executor, letterId: string | null): Promise<boolean> {
   if (letterId === null) return false;
-  const row = await db.selectFrom('letter_requests').select('waive_right_to_view').where('id', '=', letterId).executeTakeFirst();
+  const row = await db
+    .selectFrom('letter_requests')
+    .select('waive_right_to_view')
+    .where('id', '=', letterId)
+    .executeTakeFirst();
   // A letter whose request cannot be found is treated as waived: withholding is the safe mistake.
   return row?.waive_right_to_view ?? true;
 }
 
-export async function listLetterRequests(db: Executor, applicantId: string, limit: number, after?: Cursor): Promise<LetterRequestRow[]> {
+export async function listLetterRequests(
+  db: Executor,
+  applicantId: string,
+  limit: number,
+  after?: Cursor,
+): Promise<LetterRequestRow[]> {
   let query = db.selectFrom('letter_requests').selectAll().where('applicant_id', '=', applicantId);
   if (after !== undefined) {
     query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.at, after.id)));
   }
-  return query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
+  return query
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
 }

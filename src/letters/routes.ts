@@ -28,7 +28,8 @@ export const letterRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'Ask for a letter of recommendation (the applicant)',
-        description: 'The answer holds the `letter_id` to give the school; the waiver choice made here is the one that counts.',
+        description:
+          'The answer holds the `letter_id` to give the school; the waiver choice made here is the one that counts.',
         params: IdParams,
         body: LetterRequestBody,
         response: { 201: LetterRef },

@@ -5,14 +5,19 @@ export const LetterRequestBody = Type.Object(
   {
     author_name: Type.String({ minLength: 1, maxLength: 200 }),
     author_email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
-    waive_right_to_view: Type.Boolean({ description: 'FERPA: true means the applicant will never see the letter\'s content' }),
+    waive_right_to_view: Type.Boolean({
+      description: "FERPA: true means the applicant will never see the letter's content",
+    }),
   },
   { additionalProperties: false },
 );
 
 export const LetterRequestSchema = Type.Object(
   {
-    letter_id: Type.String({ format: 'uuid', description: "The single-use id the school puts in the letter's manifest" }),
+    letter_id: Type.String({
+      format: 'uuid',
+      description: "The single-use id the school puts in the letter's manifest",
+    }),
     applicant_id: Uuid,
     author_name: Type.String(),
     author_email: Nullable(Type.String()),

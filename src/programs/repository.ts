@@ -2,7 +2,6 @@ import type { Insertable } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { ProgramRow, ProgramsTable } from './tables.js';
 
-
 /** The new program, or undefined when the ACGME ID is taken. */
 export async function insertProgram(db: Executor, values: Insertable<ProgramsTable>): Promise<ProgramRow | undefined> {
   return db

@@ -37,7 +37,9 @@ export const programRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/programs/:id',
-    { schema: { tags, summary: 'Read a program (admin, or the program)', params: IdParams, response: { 200: Program } } },
+    {
+      schema: { tags, summary: 'Read a program (admin, or the program)', params: IdParams, response: { 200: Program } },
+    },
     async (request) => {
       const caller = requireRole(request, 'admin', 'program');
       return programView(await programVisibleTo(app.db, caller, request.params.id));

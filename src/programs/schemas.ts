@@ -7,7 +7,11 @@ export const specialtyMax = 100;
 
 export const CreateProgramBody = Type.Object(
   {
-    acgme_id: Type.String({ pattern: '^[0-9]{10}$', description: 'ACGME program id: 10 digits', examples: ['1403521001'] }),
+    acgme_id: Type.String({
+      pattern: '^[0-9]{10}$',
+      description: 'ACGME program id: 10 digits',
+      examples: ['1403521001'],
+    }),
     name: HumanText(programNameMax, 'Kept as given, in Unicode NFC'),
     specialty: HumanText(specialtyMax, 'Kept as given, in Unicode NFC'),
   },

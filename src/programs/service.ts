@@ -23,7 +23,11 @@ export async function registerProgram(db: Executor, input: NewProgram): Promise<
 }
 
 /** A program this caller may see (an operator, or the program); any other answers as if absent. */
-export async function programVisibleTo(db: Executor, caller: PrincipalOf<'admin' | 'program'>, id: string): Promise<ProgramRow> {
+export async function programVisibleTo(
+  db: Executor,
+  caller: PrincipalOf<'admin' | 'program'>,
+  id: string,
+): Promise<ProgramRow> {
   if (caller.role === 'program' && caller.program_id !== id) throw notFound('program');
   const program = await findProgram(db, id);
   if (!program) throw notFound('program');

@@ -5,7 +5,13 @@ import { Value } from '@sinclair/typebox/value';
 import { CompactSign, compactVerify, importJWK, type CryptoKey, type JSONWebKeySet, type JWK } from 'jose';
 import { isPlainObject, JwsFormatError, parseCompactJws } from '../crypto/compact-jws.js';
 import { digestFile, digestStream, type ContentDigest } from '../crypto/digest.js';
-import { algorithmFitsKey, isSignatureAlgorithm, publicJwkOf, signatureAlgorithms, type SignatureAlgorithm } from '../crypto/jwk.js';
+import {
+  algorithmFitsKey,
+  isSignatureAlgorithm,
+  publicJwkOf,
+  signatureAlgorithms,
+  type SignatureAlgorithm,
+} from '../crypto/jwk.js';
 
 /** The `typ` of a receipt, so a receipt can never pass for a manifest or an access token. */
 export const receiptType = 'emswp-receipt+jwt';
@@ -16,10 +22,18 @@ const clockSkewSeconds = 5 * 60;
 
 const hex64 = '^[0-9a-f]{64}$';
 const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-const literals = <const T extends readonly string[]>(values: T) => Type.Union(values.map((value) => Type.Literal(value)));
+const literals = <const T extends readonly string[]>(values: T) =>
+  Type.Union(values.map((value) => Type.Literal(value)));
 
 export const receiptDocumentTypes = ['mspe', 'transcript', 'lor'] as const;
-export const receiptDocumentStatuses = ['verified', 'unmatched', 'needs_review', 'rejected', 'superseded', 'revoked'] as const;
+export const receiptDocumentStatuses = [
+  'verified',
+  'unmatched',
+  'needs_review',
+  'rejected',
+  'superseded',
+  'revoked',
+] as const;
 
 /**
  * The receipt payload (signing.md, "The service's receipt"). Members beyond these are tolerated
@@ -78,7 +92,10 @@ function signingKeyOf({ privateJwk, alg, privateKey }: ReceiptSigningKey): Promi
  * Signs a receipt with the service key: header {alg, kid, typ: emswp-receipt+jwt}. `iat` defaults to
  * now. A payload that does not match the schema is a bug in the caller and throws a plain Error.
  */
-export async function signReceipt(key: ReceiptSigningKey, payload: Omit<ReceiptPayload, 'iat'> & { iat?: number }): Promise<string> {
+export async function signReceipt(
+  key: ReceiptSigningKey,
+  payload: Omit<ReceiptPayload, 'iat'> & { iat?: number },
+): Promise<string> {
   const full = { ...payload, iat: payload.iat ?? Math.floor(Date.now() / 1000) };
   if (!Value.Check(ReceiptPayloadSchema, full)) {
     const first = Value.Errors(ReceiptPayloadSchema, full).First();
@@ -142,16 +159,24 @@ function checkHeader(header: Record<string, unknown>): ReceiptVerification['head
     fail('wrong_typ', `this is not a receipt: its typ is ${JSON.stringify(header.typ ?? null)}, not "${receiptType}"`);
   }
   const extra = Object.keys(header).filter((name) => !['alg', 'kid', 'typ'].includes(name));
-  if (extra.length > 0) fail('malformed', `the receipt header carries members a receipt never has: ${extra.join(', ')}`);
+  if (extra.length > 0)
+    fail('malformed', `the receipt header carries members a receipt never has: ${extra.join(', ')}`);
   if (!isSignatureAlgorithm(header.alg)) {
-    fail('malformed', `the receipt alg ${JSON.stringify(header.alg ?? null)} is not one of ${signatureAlgorithms.join(', ')}`);
+    fail(
+      'malformed',
+      `the receipt alg ${JSON.stringify(header.alg ?? null)} is not one of ${signatureAlgorithms.join(', ')}`,
+    );
   }
   if (typeof header.kid !== 'string' || header.kid === '') fail('malformed', 'the receipt header has no kid');
   return { alg: header.alg, kid: header.kid, typ: receiptType };
 }
 
 /** Tries each key in the JWKS with this kid that can use this alg; the JWKS's own key, never one from the receipt. */
-async function verifySignature(compact: string, header: ReceiptVerification['header'], jwks: JSONWebKeySet): Promise<JWK> {
+async function verifySignature(
+  compact: string,
+  header: ReceiptVerification['header'],
+  jwks: JSONWebKeySet,
+): Promise<JWK> {
   const keys = Array.isArray(jwks?.keys) ? jwks.keys : fail('malformed', 'the JWKS has no "keys" array');
   const named = keys.filter((key) => isPlainObject(key) && key.kid === header.kid);
   if (named.length === 0) fail('unknown_key', `no key in the JWKS has kid ${JSON.stringify(header.kid)}`);
@@ -161,7 +186,9 @@ async function verifySignature(compact: string, header: ReceiptVerification['hea
     if (candidate.use !== undefined && candidate.use !== 'sig') continue;
     if (!algorithmFitsKey(header.alg, jwk)) continue;
     try {
-      await compactVerify(compact, await importJWK({ ...jwk, alg: header.alg }, header.alg), { algorithms: [header.alg] });
+      await compactVerify(compact, await importJWK({ ...jwk, alg: header.alg }, header.alg), {
+        algorithms: [header.alg],
+      });
       return jwk;
     } catch {
       // Try the next key with the same kid, if any.
@@ -194,7 +221,11 @@ const plural = (n: number) => (n === 1 ? 'byte' : 'bytes');
  * document's. Throws ReceiptVerificationError saying why when any of that fails. What it returns
  * says plainly what was proven and what was not: above all, that the status is as of `iat` only.
  */
-export async function verifyReceipt(compactJws: string, jwks: JSONWebKeySet, options: VerifyReceiptOptions = {}): Promise<ReceiptVerification> {
+export async function verifyReceipt(
+  compactJws: string,
+  jwks: JSONWebKeySet,
+  options: VerifyReceiptOptions = {},
+): Promise<ReceiptVerification> {
   let parsed;
   try {
     parsed = parseCompactJws(compactJws, receiptMaxBytes);
@@ -207,7 +238,8 @@ export async function verifyReceipt(compactJws: string, jwks: JSONWebKeySet, opt
   const payload = parsePayload(parsed.payload);
 
   const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  if (payload.iat > now + clockSkewSeconds) fail('dated_in_future', `the receipt is dated ${new Date(payload.iat * 1000).toISOString()}, in the future`);
+  if (payload.iat > now + clockSkewSeconds)
+    fail('dated_in_future', `the receipt is dated ${new Date(payload.iat * 1000).toISOString()}, in the future`);
   if (options.expectedIssuer !== undefined && payload.iss !== options.expectedIssuer) {
     fail('issuer_mismatch', `the receipt was issued by ${payload.iss}, not ${options.expectedIssuer}`);
   }

@@ -36,9 +36,16 @@ const utcDay = (date: Date): string => date.toISOString().slice(0, 10);
 
 /** A date of birth: a real day, not in the future (today counts, in UTC) and not before 1900. */
 export function checkPastDate(value: string, field: string, now = new Date()): string {
-  const message = value > utcDay(now) ? 'must not be in the future' : value < '1900-01-01' ? 'must not be before 1900-01-01' : undefined;
+  const message =
+    value > utcDay(now)
+      ? 'must not be in the future'
+      : value < '1900-01-01'
+        ? 'must not be before 1900-01-01'
+        : undefined;
   if (message) {
-    throw problem('validation_failed', 'The request did not match the schema.', { errors: [{ path: `body.${field}`, message }] });
+    throw problem('validation_failed', 'The request did not match the schema.', {
+      errors: [{ path: `body.${field}`, message }],
+    });
   }
   return value;
 }

@@ -30,8 +30,16 @@ export interface ReleasableDocument {
  * The document, locked against a concurrent supersede or revoke until the release commits: a
  * replacement that moves releases waits for this one, or this one sees the document superseded.
  */
-export async function lockReleasable(trx: Transaction<DB>, documentId: string): Promise<ReleasableDocument | undefined> {
-  return trx.selectFrom('documents').select(['id', 'applicant_id', 'school_id', 'status']).where('id', '=', documentId).forShare().executeTakeFirst();
+export async function lockReleasable(
+  trx: Transaction<DB>,
+  documentId: string,
+): Promise<ReleasableDocument | undefined> {
+  return trx
+    .selectFrom('documents')
+    .select(['id', 'applicant_id', 'school_id', 'status'])
+    .where('id', '=', documentId)
+    .forShare()
+    .executeTakeFirst();
 }
 
 /** The new release, or undefined when the document is already actively released to that program. */
@@ -48,7 +56,10 @@ export async function insertRelease(
 }
 
 /** A release with its document's school (a webhook's audience), locked for withdrawal. */
-export async function lockRelease(trx: Transaction<DB>, id: string): Promise<(ReleaseRow & { school_id: string }) | undefined> {
+export async function lockRelease(
+  trx: Transaction<DB>,
+  id: string,
+): Promise<(ReleaseRow & { school_id: string }) | undefined> {
   return trx
     .selectFrom('releases')
     .innerJoin('documents', 'documents.id', 'releases.document_id')
@@ -72,7 +83,11 @@ export async function markWithdrawn(trx: Executor, id: string, by: string): Prom
  * A replacement takes over its predecessor's active releases, in the supersede's transaction: every
  * program the old document was released to now sees the new one (and no longer the old one).
  */
-export async function moveReleasesToReplacement(trx: Executor, fromDocumentId: string, toDocumentId: string): Promise<string[]> {
+export async function moveReleasesToReplacement(
+  trx: Executor,
+  fromDocumentId: string,
+  toDocumentId: string,
+): Promise<string[]> {
   const moved = await trx
     .updateTable('releases')
     .set({ document_id: toDocumentId })
@@ -85,7 +100,12 @@ export async function moveReleasesToReplacement(trx: Executor, fromDocumentId: s
 
 /** The programs a document is released to now: the audience of its webhook events. */
 export async function programsReleasedTo(db: Executor, documentId: string): Promise<string[]> {
-  const rows = await db.selectFrom('releases').select('program_id').where('document_id', '=', documentId).where('withdrawn_at', 'is', null).execute();
+  const rows = await db
+    .selectFrom('releases')
+    .select('program_id')
+    .where('document_id', '=', documentId)
+    .where('withdrawn_at', 'is', null)
+    .execute();
   return rows.map((row) => row.program_id);
 }
 
@@ -112,9 +132,15 @@ export async function listApplicantReleases(
   if (filters.active === true) query = query.where('releases.withdrawn_at', 'is', null);
   if (filters.active === false) query = query.where('releases.withdrawn_at', 'is not', null);
   if (after !== undefined) {
-    query = query.where((eb) => eb(eb.refTuple('releases.created_at', 'releases.id'), '>', eb.tuple(after.at, after.id)));
+    query = query.where((eb) =>
+      eb(eb.refTuple('releases.created_at', 'releases.id'), '>', eb.tuple(after.at, after.id)),
+    );
   }
-  return query.orderBy('releases.created_at').orderBy('releases.id').limit(limit + 1).execute();
+  return query
+    .orderBy('releases.created_at')
+    .orderBy('releases.id')
+    .limit(limit + 1)
+    .execute();
 }
 
 // Documents as a program sees them: only through an active release of its own. Both reads call
@@ -153,10 +179,13 @@ const documentColumns = [
 ] as const satisfies readonly (keyof DocumentRow)[];
 
 /** Fails to compile when documents gains a column this list does not fetch. */
-type EveryDocumentColumnFetched = Exclude<keyof DocumentRow, (typeof documentColumns)[number]> extends never ? true : never;
+type EveryDocumentColumnFetched =
+  Exclude<keyof DocumentRow, (typeof documentColumns)[number]> extends never ? true : never;
 const _everyColumnFetched: EveryDocumentColumnFetched = true;
 
-const fetched = sql.join([...documentColumns, 'school_wdoms_id', 'school_name', 'listed_at'].map((column) => sql.ref(column)));
+const fetched = sql.join(
+  [...documentColumns, 'school_wdoms_id', 'school_name', 'listed_at'].map((column) => sql.ref(column)),
+);
 
 type ReleasedRow = DocumentRow & { school_wdoms_id: string; school_name: string; listed_at: Date };
 
@@ -170,8 +199,15 @@ function toDocument({ school_wdoms_id, school_name, ...document }: ReleasedRow):
  * The document if it is released to the program now, else undefined: one query whether the id is
  * unknown, another program's, or withdrawn, so neither the answer nor its timing tells them apart.
  */
-export async function findReleasedDocument(db: Executor, documentId: string, programId: string): Promise<ReleasedDocument | undefined> {
-  const { rows } = await sql<ReleasedRow>`select ${fetched} from program_released_document(${programId}::uuid, ${documentId}::uuid)`.execute(db);
+export async function findReleasedDocument(
+  db: Executor,
+  documentId: string,
+  programId: string,
+): Promise<ReleasedDocument | undefined> {
+  const { rows } =
+    await sql<ReleasedRow>`select ${fetched} from program_released_document(${programId}::uuid, ${documentId}::uuid)`.execute(
+      db,
+    );
   const row = rows[0];
   return row && toDocument(row);
 }

@@ -25,7 +25,7 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Release one of your verified documents to a program (that applicant)',
         description:
-          'Only the applicant\'s own `verified` documents (`422 document_not_releasable`), to a registered program (`422 program_unknown`), once per program while the release is active (`409 release_exists`). When the school later replaces the document, the release follows the replacement.',
+          "Only the applicant's own `verified` documents (`422 document_not_releasable`), to a registered program (`422 program_unknown`), once per program while the release is active (`409 release_exists`). When the school later replaces the document, the release follows the replacement.",
         params: IdParams,
         body: CreateReleaseBody,
         response: { 201: ReleaseRef },
@@ -89,7 +89,7 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'The documents released to a program (that program, admin)',
         description:
-          'Ordered by the documents\' (updated_at, id). `updated_since` matches documents changed, or released to the program, at or after that time, so a program syncing by time also sees older documents released to it since. A withdrawn release removes its document from the list.',
+          "Ordered by the documents' (updated_at, id). `updated_since` matches documents changed, or released to the program, at or after that time, so a program syncing by time also sees older documents released to it since. A withdrawn release removes its document from the list.",
         params: IdParams,
         querystring: DocumentListQuery,
         response: { 200: pageOf(DocumentRef) },

@@ -15,7 +15,10 @@ export const ReleaseSchema = Type.Object(
   {
     id: Uuid,
     applicant_id: Uuid,
-    document_id: Type.String({ format: 'uuid', description: 'The released document; after a supersede, its replacement' }),
+    document_id: Type.String({
+      format: 'uuid',
+      description: 'The released document; after a supersede, its replacement',
+    }),
     program_id: Uuid,
     status: StringEnum(releaseStatuses, { description: 'withdrawn: the program has no access from withdrawn_at on' }),
     created_at: Timestamp,

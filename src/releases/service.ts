@@ -16,7 +16,12 @@ export interface NewRelease {
  * An applicant lets a program see one of their own verified documents. The release, and the
  * release.created event for the document's school and the program, commit together or not at all.
  */
-export async function releaseDocument(db: Kysely<DB>, caller: PrincipalOf<'applicant'>, applicantId: string, input: NewRelease): Promise<ReleaseRow> {
+export async function releaseDocument(
+  db: Kysely<DB>,
+  caller: PrincipalOf<'applicant'>,
+  applicantId: string,
+  input: NewRelease,
+): Promise<ReleaseRow> {
   if (caller.applicant_id !== applicantId) throw notFound('applicant');
   return db.transaction().execute(async (trx) => {
     const doc = await lockReleasable(trx, input.document_id);
@@ -27,12 +32,27 @@ export async function releaseDocument(db: Kysely<DB>, caller: PrincipalOf<'appli
     if (doc.status !== 'verified') {
       throw problem('document_not_releasable', `Only verified documents can be released; this one is ${doc.status}.`);
     }
-    if (!(await findProgram(trx, input.program_id))) throw problem('program_unknown', `No program has the id ${input.program_id}.`);
-    const release = await insertRelease(trx, { applicant_id: applicantId, document_id: doc.id, program_id: input.program_id, created_by: caller.sub });
-    if (!release) throw problem('release_exists', 'This document is already released to this program; withdraw that release first to make a new one.');
+    if (!(await findProgram(trx, input.program_id)))
+      throw problem('program_unknown', `No program has the id ${input.program_id}.`);
+    const release = await insertRelease(trx, {
+      applicant_id: applicantId,
+      document_id: doc.id,
+      program_id: input.program_id,
+      created_by: caller.sub,
+    });
+    if (!release)
+      throw problem(
+        'release_exists',
+        'This document is already released to this program; withdraw that release first to make a new one.',
+      );
     await enqueueEvent(trx, {
       type: 'release.created',
-      data: { release_id: release.id, document_id: release.document_id, program_id: release.program_id, applicant_id: applicantId },
+      data: {
+        release_id: release.id,
+        document_id: release.document_id,
+        program_id: release.program_id,
+        applicant_id: applicantId,
+      },
       audience: { school_id: doc.school_id, program_ids: [release.program_id] },
     });
     return release;
@@ -43,7 +63,11 @@ export async function releaseDocument(db: Kysely<DB>, caller: PrincipalOf<'appli
  * Ends a program's access from now on. Disclosures already made stay on record. Withdrawing a
  * withdrawn release answers with it as it is, so a retried DELETE is harmless and sends no second event.
  */
-export async function withdrawRelease(db: Kysely<DB>, caller: PrincipalOf<'applicant'>, id: string): Promise<ReleaseRow> {
+export async function withdrawRelease(
+  db: Kysely<DB>,
+  caller: PrincipalOf<'applicant'>,
+  id: string,
+): Promise<ReleaseRow> {
   return db.transaction().execute(async (trx) => {
     const found = await lockRelease(trx, id);
     if (!found || found.applicant_id !== caller.applicant_id) throw notFound('release');
@@ -52,7 +76,12 @@ export async function withdrawRelease(db: Kysely<DB>, caller: PrincipalOf<'appli
     const withdrawn = await markWithdrawn(trx, release.id, caller.sub);
     await enqueueEvent(trx, {
       type: 'release.withdrawn',
-      data: { release_id: withdrawn.id, document_id: withdrawn.document_id, program_id: withdrawn.program_id, applicant_id: withdrawn.applicant_id },
+      data: {
+        release_id: withdrawn.id,
+        document_id: withdrawn.document_id,
+        program_id: withdrawn.program_id,
+        applicant_id: withdrawn.applicant_id,
+      },
       audience: { school_id: schoolId, program_ids: [withdrawn.program_id] },
     });
     return withdrawn;

@@ -4,7 +4,10 @@ import type { Executor } from '../db/database.js';
 import type { SchoolKeyRow, SchoolKeysTable, StoredJwk } from './tables.js';
 
 /** The new key, or undefined when its kid or its thumbprint is taken (the transaction stays usable). */
-export async function insertSchoolKey(db: Executor, values: Insertable<SchoolKeysTable>): Promise<SchoolKeyRow | undefined> {
+export async function insertSchoolKey(
+  db: Executor,
+  values: Insertable<SchoolKeysTable>,
+): Promise<SchoolKeyRow | undefined> {
   return db
     .insertInto('school_keys')
     .values(values)
@@ -14,7 +17,11 @@ export async function insertSchoolKey(db: Executor, values: Insertable<SchoolKey
 }
 
 /** Whatever already holds this kid or this key, to say precisely why a registration was refused. */
-export async function findKeyClash(db: Executor, kid: string, thumbprint: string): Promise<Pick<SchoolKeyRow, 'kid' | 'thumbprint' | 'school_id' | 'status'> | undefined> {
+export async function findKeyClash(
+  db: Executor,
+  kid: string,
+  thumbprint: string,
+): Promise<Pick<SchoolKeyRow, 'kid' | 'thumbprint' | 'school_id' | 'status'> | undefined> {
   return db
     .selectFrom('school_keys')
     .select(['kid', 'thumbprint', 'school_id', 'status'])
@@ -24,10 +31,19 @@ export async function findKeyClash(db: Executor, kid: string, thumbprint: string
 }
 
 export async function findSchoolKey(db: Executor, schoolId: string, kid: string): Promise<SchoolKeyRow | undefined> {
-  return db.selectFrom('school_keys').selectAll().where('kid', '=', kid).where('school_id', '=', schoolId).executeTakeFirst();
+  return db
+    .selectFrom('school_keys')
+    .selectAll()
+    .where('kid', '=', kid)
+    .where('school_id', '=', schoolId)
+    .executeTakeFirst();
 }
 
-export async function listSchoolKeys(db: Executor, schoolId: string, options: { after?: Cursor; limit: number }): Promise<SchoolKeyRow[]> {
+export async function listSchoolKeys(
+  db: Executor,
+  schoolId: string,
+  options: { after?: Cursor; limit: number },
+): Promise<SchoolKeyRow[]> {
   let query = db
     .selectFrom('school_keys')
     .selectAll()
@@ -47,7 +63,9 @@ export async function listSchoolKeys(db: Executor, schoolId: string, options: { 
 export async function activeSchoolKeys(db: Executor, schoolId: string): Promise<StoredJwk[] | undefined> {
   const rows = await db
     .selectFrom('schools')
-    .leftJoin('school_keys', (join) => join.onRef('school_keys.school_id', '=', 'schools.id').on('school_keys.status', '=', 'active'))
+    .leftJoin('school_keys', (join) =>
+      join.onRef('school_keys.school_id', '=', 'schools.id').on('school_keys.status', '=', 'active'),
+    )
     .select('school_keys.jwk')
     .where('schools.id', '=', schoolId)
     .orderBy('school_keys.created_at')
@@ -64,7 +82,12 @@ export interface Revocation {
 }
 
 /** Revokes the key if it is still active; undefined when it is not (absent, another school's, or revoked). */
-export async function markKeyRevoked(db: Executor, schoolId: string, kid: string, revocation: Revocation): Promise<SchoolKeyRow | undefined> {
+export async function markKeyRevoked(
+  db: Executor,
+  schoolId: string,
+  kid: string,
+  revocation: Revocation,
+): Promise<SchoolKeyRow | undefined> {
   return db
     .updateTable('school_keys')
     .set((eb) => ({

@@ -72,7 +72,7 @@ export const schoolKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Revoke a key (admin, or the school itself)',
         description: [
-          'From now on nothing signed with the key is accepted, and it leaves the school\'s JWKS. With `compromised_at`',
+          "From now on nothing signed with the key is accepted, and it leaves the school's JWKS. With `compromised_at`",
           '(not in the future), documents signed with the key at or after that time are revoked too.',
           'Revoking a key that is already revoked changes nothing and is `409 key_already_revoked`.',
         ].join(' '),
@@ -87,8 +87,15 @@ export const schoolKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { reason, compromised_at } = request.body;
       const compromisedAt = compromised_at === undefined ? null : checkPastTime(compromised_at, 'compromised_at');
       const key = await app.db.transaction().execute(async (trx) => {
-        const revoked = await revokeSchoolKey(trx, school.id, request.params.kid, { reason, compromisedAt }, caller.sub);
-        if (compromisedAt !== null) await revokeSignedWithCompromisedKey(trx, revoked.kid, compromisedAt, actorOf(caller));
+        const revoked = await revokeSchoolKey(
+          trx,
+          school.id,
+          request.params.kid,
+          { reason, compromisedAt },
+          caller.sub,
+        );
+        if (compromisedAt !== null)
+          await revokeSignedWithCompromisedKey(trx, revoked.kid, compromisedAt, actorOf(caller));
         return revoked;
       });
       return schoolKeyView(key);

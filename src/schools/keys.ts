@@ -13,7 +13,12 @@ import type { SchoolKeyRow } from './tables.js';
  * is unique across the registry and rows are never deleted, so neither another school nor the same
  * one after revocation can register it again, whatever kid it comes under.
  */
-export async function registerSchoolKey(db: Executor, schoolId: string, jwkInput: unknown, actor: string): Promise<SchoolKeyRow> {
+export async function registerSchoolKey(
+  db: Executor,
+  schoolId: string,
+  jwkInput: unknown,
+  actor: string,
+): Promise<SchoolKeyRow> {
   let accepted;
   try {
     accepted = await acceptPublicJwk(jwkInput);
@@ -34,9 +39,15 @@ export async function registerSchoolKey(db: Executor, schoolId: string, jwkInput
   if (clash?.thumbprint === accepted.thumbprint) {
     const where = clash.school_id === schoolId ? 'for this school' : 'for another school';
     const revoked = clash.status === 'revoked' ? ' and revoked; a revoked key is never accepted again' : '';
-    throw problem('key_exists', `This key is already registered ${where} (kid ${clash.kid})${revoked}. Make a new key pair.`);
+    throw problem(
+      'key_exists',
+      `This key is already registered ${where} (kid ${clash.kid})${revoked}. Make a new key pair.`,
+    );
   }
-  throw problem('key_exists', `The kid "${accepted.kid}" is already in use; send the key with another kid, or without one to use its thumbprint.`);
+  throw problem(
+    'key_exists',
+    `The kid "${accepted.kid}" is already in use; send the key with another kid, or without one to use its thumbprint.`,
+  );
 }
 
 export interface KeyRevocationRequest {
@@ -50,9 +61,19 @@ export interface KeyRevocationRequest {
  * `compromisedAt`) commits or fails with it. A key that is already revoked stays as it was revoked
  * (409 key_already_revoked), so the recorded reason and compromise time are never rewritten.
  */
-export async function revokeSchoolKey(trx: Transaction<DB>, schoolId: string, kid: string, request: KeyRevocationRequest, actor: string): Promise<SchoolKeyRow> {
+export async function revokeSchoolKey(
+  trx: Transaction<DB>,
+  schoolId: string,
+  kid: string,
+  request: KeyRevocationRequest,
+  actor: string,
+): Promise<SchoolKeyRow> {
   const reason = normalizedText(request.reason, 'reason', reasonMax);
-  const revoked = await markKeyRevoked(trx, schoolId, kid, { revokedBy: actor, reason, compromisedAt: request.compromisedAt });
+  const revoked = await markKeyRevoked(trx, schoolId, kid, {
+    revokedBy: actor,
+    reason,
+    compromisedAt: request.compromisedAt,
+  });
   if (revoked) return revoked;
   const existing = await findSchoolKey(trx, schoolId, kid);
   if (!existing) throw notFound('key');

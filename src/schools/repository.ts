@@ -4,7 +4,6 @@ import type { DB } from '../db/types.js';
 import type { Cursor } from '../http/cursor.js';
 import type { SchoolRow, SchoolsTable, SchoolStatus, SchoolStatusEventRow, SchoolStatusEventsTable } from './tables.js';
 
-
 /** The new school, or undefined when its wdoms_id is taken (no error, so the transaction stays usable). */
 export async function insertSchool(db: Executor, values: Insertable<SchoolsTable>): Promise<SchoolRow | undefined> {
   return db
@@ -24,7 +23,12 @@ export async function findSchoolForUpdate(db: Transaction<DB>, id: string): Prom
   return db.selectFrom('schools').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
 
-export async function setSchoolStatus(db: Executor, id: string, status: SchoolStatus, reason: string | null): Promise<SchoolRow> {
+export async function setSchoolStatus(
+  db: Executor,
+  id: string,
+  status: SchoolStatus,
+  reason: string | null,
+): Promise<SchoolRow> {
   return db
     .updateTable('schools')
     .set({ status, status_reason: reason })
@@ -33,20 +37,35 @@ export async function setSchoolStatus(db: Executor, id: string, status: SchoolSt
     .executeTakeFirstOrThrow();
 }
 
-export async function insertSchoolStatusEvent(db: Executor, values: Insertable<SchoolStatusEventsTable>): Promise<void> {
+export async function insertSchoolStatusEvent(
+  db: Executor,
+  values: Insertable<SchoolStatusEventsTable>,
+): Promise<void> {
   await db.insertInto('school_status_events').values(values).execute();
 }
 
 /** Schools by (created_at, id), optionally only one (what a school's own token may list). */
-export async function listSchools(db: Executor, options: { onlyId?: string; after?: Cursor; limit: number }): Promise<SchoolRow[]> {
-  let query = db.selectFrom('schools').selectAll().orderBy('created_at').orderBy('id').limit(options.limit + 1);
+export async function listSchools(
+  db: Executor,
+  options: { onlyId?: string; after?: Cursor; limit: number },
+): Promise<SchoolRow[]> {
+  let query = db
+    .selectFrom('schools')
+    .selectAll()
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(options.limit + 1);
   if (options.onlyId !== undefined) query = query.where('id', '=', options.onlyId);
   const after = options.after;
   if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.at, after.id)));
   return query.execute();
 }
 
-export async function listSchoolStatusEvents(db: Executor, schoolId: string, options: { after?: Cursor; limit: number }): Promise<SchoolStatusEventRow[]> {
+export async function listSchoolStatusEvents(
+  db: Executor,
+  schoolId: string,
+  options: { after?: Cursor; limit: number },
+): Promise<SchoolStatusEventRow[]> {
   let query = db
     .selectFrom('school_status_events')
     .selectAll()

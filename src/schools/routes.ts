@@ -52,7 +52,14 @@ export const schoolRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/schools/:id',
-    { schema: { tags, summary: 'Read a school (admin, or the school itself)', params: IdParams, response: { 200: School } } },
+    {
+      schema: {
+        tags,
+        summary: 'Read a school (admin, or the school itself)',
+        params: IdParams,
+        response: { 200: School },
+      },
+    },
     async (request) => {
       const caller = requireRole(request, 'admin', 'school');
       return schoolView(await schoolVisibleTo(app.db, caller, request.params.id));
@@ -77,7 +84,9 @@ export const schoolRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const caller = requireRole(request, 'admin');
-      const school = await app.db.transaction().execute((trx) => changeSchoolStatus(trx, request.params.id, request.body, caller.sub));
+      const school = await app.db
+        .transaction()
+        .execute((trx) => changeSchoolStatus(trx, request.params.id, request.body, caller.sub));
       return schoolView(school);
     },
   );

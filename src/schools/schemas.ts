@@ -9,7 +9,11 @@ import { keyStatuses, schoolStatuses } from './tables.js';
 export const schoolNameMax = 200;
 export const reasonMax = 500;
 
-const WdomsId = Type.String({ pattern: '^F[0-9]{7}$', description: 'World Directory of Medical Schools id: F and 7 digits', examples: ['F0001234'] });
+const WdomsId = Type.String({
+  pattern: '^F[0-9]{7}$',
+  description: 'World Directory of Medical Schools id: F and 7 digits',
+  examples: ['F0001234'],
+});
 const Reason = HumanText(reasonMax);
 
 export const CreateSchoolBody = Type.Object(
@@ -109,7 +113,10 @@ export const SchoolKey = Type.Object(
   { title: 'SchoolKey' },
 );
 
-export const KeyParams = Type.Object({ id: Uuid, kid: Type.String({ pattern: kidPattern }) }, { additionalProperties: false });
+export const KeyParams = Type.Object(
+  { id: Uuid, kid: Type.String({ pattern: kidPattern }) },
+  { additionalProperties: false },
+);
 
 export const RevokeKeyBody = Type.Object(
   {
@@ -117,7 +124,8 @@ export const RevokeKeyBody = Type.Object(
     compromised_at: Type.Optional(
       Type.String({
         format: 'date-time',
-        description: 'When the private key was (or may have been) exposed; not in the future. Documents signed with the key at or after this time are revoked.',
+        description:
+          'When the private key was (or may have been) exposed; not in the future. Documents signed with the key at or after this time are revoked.',
       }),
     ),
   },

@@ -4,7 +4,13 @@ import type { DB } from '../db/types.js';
 import { notFound, problem } from '../http/problem.js';
 import { normalizedText } from '../registry/fields.js';
 import type { Executor } from '../db/database.js';
-import { findSchool, findSchoolForUpdate, insertSchool, insertSchoolStatusEvent, setSchoolStatus } from './repository.js';
+import {
+  findSchool,
+  findSchoolForUpdate,
+  insertSchool,
+  insertSchoolStatusEvent,
+  setSchoolStatus,
+} from './repository.js';
 import { reasonMax, schoolNameMax } from './schemas.js';
 import type { SchoolRow, SchoolStatus } from './tables.js';
 
@@ -32,7 +38,13 @@ export async function registerSchool(db: Kysely<DB>, input: NewSchool, actor: st
   return db.transaction().execute(async (trx) => {
     const school = await insertSchool(trx, { ...input, name });
     if (!school) throw problem('school_exists', `A school with wdoms_id ${input.wdoms_id} is already registered.`);
-    await insertSchoolStatusEvent(trx, { school_id: school.id, from_status: null, to_status: school.status, reason: null, actor });
+    await insertSchoolStatusEvent(trx, {
+      school_id: school.id,
+      from_status: null,
+      to_status: school.status,
+      reason: null,
+      actor,
+    });
     return school;
   });
 }
@@ -47,7 +59,12 @@ export interface StatusChange {
  * transaction. Asking for the status it already has is refused (409 school_status_unchanged), so
  * every accepted change is a real one and appears once in the history. Suspending needs a reason.
  */
-export async function changeSchoolStatus(trx: Transaction<DB>, id: string, change: StatusChange, actor: string): Promise<SchoolRow> {
+export async function changeSchoolStatus(
+  trx: Transaction<DB>,
+  id: string,
+  change: StatusChange,
+  actor: string,
+): Promise<SchoolRow> {
   const reason = change.reason === undefined ? null : normalizedText(change.reason, 'reason', reasonMax);
   if (change.status === 'suspended' && reason === null) {
     throw problem('validation_failed', 'The request did not match the schema.', {
@@ -60,6 +77,12 @@ export async function changeSchoolStatus(trx: Transaction<DB>, id: string, chang
     throw problem('school_status_unchanged', `The school is already ${school.status}; nothing was changed.`);
   }
   const updated = await setSchoolStatus(trx, id, change.status, reason);
-  await insertSchoolStatusEvent(trx, { school_id: id, from_status: school.status, to_status: change.status, reason, actor });
+  await insertSchoolStatusEvent(trx, {
+    school_id: id,
+    from_status: school.status,
+    to_status: change.status,
+    reason,
+    actor,
+  });
   return updated;
 }

@@ -31,4 +31,5 @@ export async function digestFilePart(request: FastifyRequest, maxBytes: number):
   return digest;
 }
 
-const tooLarge = (maxBytes: number) => problem('payload_too_large', `The file is larger than the ${maxBytes}-byte limit (MAX_DOCUMENT_BYTES).`);
+const tooLarge = (maxBytes: number) =>
+  problem('payload_too_large', `The file is larger than the ${maxBytes}-byte limit (MAX_DOCUMENT_BYTES).`);

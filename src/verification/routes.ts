@@ -17,9 +17,13 @@ export const verificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
-      problem('rate_limited', `At most ${context.max} verification requests a minute from one address; retry in ${context.after}.`, {
-        headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) },
-      }),
+      problem(
+        'rate_limited',
+        `At most ${context.max} verification requests a minute from one address; retry in ${context.after}.`,
+        {
+          headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) },
+        },
+      ),
   });
 
   app.post(
@@ -38,15 +42,23 @@ export const verificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         public: true,
         rateLimit: { max: app.config.verifyRateLimit, timeWindow: 60_000 },
         multipartBody: {
-          content: { 'application/json': { schema: VerifyByDigestBody }, 'multipart/form-data': { schema: VerifyByFileParts } },
+          content: {
+            'application/json': { schema: VerifyByDigestBody },
+            'multipart/form-data': { schema: VerifyByFileParts },
+          },
         },
       },
     },
     async (request, reply) => {
       let sha256: string;
       if (request.isMultipart()) sha256 = (await digestFilePart(request, app.config.maxDocumentBytes)).sha256;
-      else if (request.mediaType === 'application/json') sha256 = (request.body as Static<typeof VerifyByDigestBody>).sha256;
-      else throw problem('unsupported_media_type', 'Send multipart/form-data with a file part "file", or JSON {"sha256": "..."}.');
+      else if (request.mediaType === 'application/json')
+        sha256 = (request.body as Static<typeof VerifyByDigestBody>).sha256;
+      else
+        throw problem(
+          'unsupported_media_type',
+          'Send multipart/form-data with a file part "file", or JSON {"sha256": "..."}.',
+        );
       const rows = await findBySha256(app.db, sha256);
       return reply.header('cache-control', 'no-store').send({
         match: rows.length > 0,

@@ -2,9 +2,15 @@ import { Type } from '@sinclair/typebox';
 import { documentStatuses, documentTypes } from '../documents/tables.js';
 import { StringEnum, Timestamp } from '../http/schemas.js';
 
-export const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the file, 64 lowercase hex digits' });
+export const Sha256 = Type.String({
+  pattern: '^[0-9a-f]{64}$',
+  description: 'SHA-256 of the file, 64 lowercase hex digits',
+});
 
-export const VerifyByDigestBody = Type.Object({ sha256: Sha256 }, { additionalProperties: false, title: 'VerifyByDigest' });
+export const VerifyByDigestBody = Type.Object(
+  { sha256: Sha256 },
+  { additionalProperties: false, title: 'VerifyByDigest' },
+);
 
 /** For the published contract only: the multipart form of POST /v1/verify, read by the handler itself. */
 export const VerifyByFileParts = Type.Object(
@@ -15,11 +21,15 @@ export const VerifyByFileParts = Type.Object(
 /** Nothing about the person: the document's kind, standing, issuer and signing time only. */
 export const VerificationResult = Type.Object(
   {
-    match: Type.Boolean({ description: 'true when at least one document with these bytes was submitted by a registered school' }),
+    match: Type.Boolean({
+      description: 'true when at least one document with these bytes was submitted by a registered school',
+    }),
     documents: Type.Array(
       Type.Object({
         type: StringEnum(documentTypes),
-        status: StringEnum(documentStatuses, { description: 'as it stands now: a revoked or superseded document says so' }),
+        status: StringEnum(documentStatuses, {
+          description: 'as it stands now: a revoked or superseded document says so',
+        }),
         school: Type.Object({ wdoms_id: Type.String(), name: Type.String() }),
         signed_at: Timestamp,
       }),

@@ -6,7 +6,10 @@ import ipaddr from 'ipaddr.js';
 export class UnsafeAddressError extends Error {
   readonly code = 'EUNSAFEADDRESS';
 
-  constructor(readonly address: string, readonly range: string) {
+  constructor(
+    readonly address: string,
+    readonly range: string,
+  ) {
     super(`${address} is not a public address (${range})`);
     this.name = 'UnsafeAddressError';
   }
@@ -44,7 +47,8 @@ export const guardedLookup: LookupFunction = (hostname, options, callback) => {
     }
     const first = addresses[0];
     if (options.all) return callback(null, addresses);
-    if (!first) return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', undefined);
+    if (!first)
+      return callback(Object.assign(new Error(`${hostname} has no address`), { code: 'ENOTFOUND' }), '', undefined);
     return callback(null, first.address, first.family);
   });
 };

@@ -24,7 +24,13 @@ export function attemptOutcome(
   const base = { delivery_id: delivery.id, endpoint_id: delivery.endpoint_id, attempt: delivery.attempt_count, record };
   if (result.succeeded) return { ...base, status: 'succeeded', next_attempt_at: null, gone: false };
   if (result.statusCode === 410) {
-    return { ...base, record: { ...record, error: '410 Gone: the endpoint is now disabled' }, status: 'failed', next_attempt_at: null, gone: true };
+    return {
+      ...base,
+      record: { ...record, error: '410 Gone: the endpoint is now disabled' },
+      status: 'failed',
+      next_attempt_at: null,
+      gone: true,
+    };
   }
   const delay = nextAttemptDelay(policy, delivery.attempt_count, result.retryAfterMs, random);
   if (delay === null) return { ...base, status: 'failed', next_attempt_at: null, gone: false };

@@ -54,7 +54,8 @@ const maxResponseBytes = 16 * 1024;
 const maxErrorLength = 200;
 
 function describe(error: unknown): string {
-  if (error instanceof AttemptTimeout || error instanceof QueueTimeout || error instanceof UnsafeAddressError) return error.message;
+  if (error instanceof AttemptTimeout || error instanceof QueueTimeout || error instanceof UnsafeAddressError)
+    return error.message;
   const { code, message } = error as NodeJS.ErrnoException;
   switch (code) {
     case 'ECONNREFUSED':
@@ -99,7 +100,12 @@ export class WebhookSender {
   constructor({ timeoutMs = 15_000, allowPrivateNetworks = false, maxSocketsPerHost = 32 }: SenderOptions = {}) {
     this.timeoutMs = timeoutMs;
     this.allowPrivateNetworks = allowPrivateNetworks;
-    const agentOptions = { keepAlive: true, maxSockets: maxSocketsPerHost, maxFreeSockets: maxSocketsPerHost, scheduling: 'lifo' as const };
+    const agentOptions = {
+      keepAlive: true,
+      maxSockets: maxSocketsPerHost,
+      maxFreeSockets: maxSocketsPerHost,
+      scheduling: 'lifo' as const,
+    };
     this.httpAgent = new http.Agent(agentOptions);
     this.httpsAgent = new https.Agent(agentOptions);
   }
@@ -122,7 +128,8 @@ export class WebhookSender {
     } catch {
       return failure(new Error('the endpoint URL is not valid'));
     }
-    if (target.protocol !== 'http:' && target.protocol !== 'https:') return failure(new Error('only http and https URLs are called'));
+    if (target.protocol !== 'http:' && target.protocol !== 'https:')
+      return failure(new Error('only http and https URLs are called'));
     if (!this.allowPrivateNetworks) {
       // Node connects to an IP literal without calling lookup, so literals are checked here.
       const literal = literalAddress(target);
@@ -133,7 +140,10 @@ export class WebhookSender {
       return await this.attempt(target, request, clock);
     } catch (error) {
       // A kept-alive connection the receiver closed just as we reused it: one fresh try, same deadline.
-      if ((error as { reusedSocket?: boolean }).reusedSocket && (error as NodeJS.ErrnoException).code === 'ECONNRESET') {
+      if (
+        (error as { reusedSocket?: boolean }).reusedSocket &&
+        (error as NodeJS.ErrnoException).code === 'ECONNRESET'
+      ) {
         try {
           return await this.attempt(target, request, clock);
         } catch (again) {
@@ -164,7 +174,10 @@ export class WebhookSender {
       let timer =
         clock.startedAt === undefined
           ? // The attempts ahead of it each take at most one timeout; twice that means something is wrong.
-            setTimeout(() => request.destroy(new QueueTimeout(2 * this.timeoutMs)), untilDeadline(clock.queuedAt) + this.timeoutMs)
+            setTimeout(
+              () => request.destroy(new QueueTimeout(2 * this.timeoutMs)),
+              untilDeadline(clock.queuedAt) + this.timeoutMs,
+            )
           : setTimeout(() => request.destroy(new AttemptTimeout(this.timeoutMs)), untilDeadline(clock.startedAt));
       request.once('socket', () => {
         if (clock.startedAt !== undefined) return;
@@ -180,7 +193,8 @@ export class WebhookSender {
         answered = true;
         const statusCode = response.statusCode ?? 0;
         const error = statusError(statusCode, response);
-        const retryAfterMs = statusCode === 429 || statusCode === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined;
+        const retryAfterMs =
+          statusCode === 429 || statusCode === 503 ? parseRetryAfter(response.headers['retry-after']) : undefined;
         resolve({
           succeeded: error === null,
           statusCode,

@@ -61,7 +61,9 @@ const writerBacklog = 25;
  */
 function dispatcherConnection(databaseUrl: string): string {
   const url = new URL(databaseUrl);
-  const options = [url.searchParams.get('options'), '-c synchronous_commit=off', '-c enable_bitmapscan=off'].filter(Boolean).join(' ');
+  const options = [url.searchParams.get('options'), '-c synchronous_commit=off', '-c enable_bitmapscan=off']
+    .filter(Boolean)
+    .join(' ');
   url.searchParams.set('options', options);
   return url.toString();
 }
@@ -186,7 +188,12 @@ export class WebhookDispatcher {
           const limit = Math.min(this.batchSize, this.concurrency - this.inFlight.size);
           let claimed: ClaimedDelivery[];
           try {
-            claimed = await claimDue(this.db, { limit, leaseMs: this.leaseMs, inFlight: this.perEndpoint, perEndpoint: this.perEndpointConcurrency });
+            claimed = await claimDue(this.db, {
+              limit,
+              leaseMs: this.leaseMs,
+              inFlight: this.perEndpoint,
+              perEndpoint: this.perEndpointConcurrency,
+            });
           } catch (error) {
             this.noteDatabase(error);
             return;
@@ -205,7 +212,10 @@ export class WebhookDispatcher {
   private noteDatabase(error: unknown): void {
     if (error !== undefined && !this.databaseDown) {
       this.databaseDown = true;
-      this.logger.warn({ err: error }, 'webhook dispatcher: cannot claim deliveries; retrying until the database is back');
+      this.logger.warn(
+        { err: error },
+        'webhook dispatcher: cannot claim deliveries; retrying until the database is back',
+      );
     } else if (error === undefined && this.databaseDown) {
       this.databaseDown = false;
       this.logger.info('webhook dispatcher: database reachable again');
@@ -215,7 +225,9 @@ export class WebhookDispatcher {
   private launch(delivery: ClaimedDelivery): void {
     this.perEndpoint.set(delivery.endpoint_id, (this.perEndpoint.get(delivery.endpoint_id) ?? 0) + 1);
     const task = this.deliver(delivery)
-      .catch((error: unknown) => this.logger.error({ err: error, delivery_id: delivery.id }, 'webhook dispatcher: delivery failed unexpectedly'))
+      .catch((error: unknown) =>
+        this.logger.error({ err: error, delivery_id: delivery.id }, 'webhook dispatcher: delivery failed unexpectedly'),
+      )
       .finally(() => {
         this.inFlight.delete(task);
         const left = (this.perEndpoint.get(delivery.endpoint_id) ?? 1) - 1;
@@ -233,7 +245,11 @@ export class WebhookDispatcher {
   }
 
   private async deliver(delivery: ClaimedDelivery): Promise<void> {
-    const body = JSON.stringify({ type: delivery.type, timestamp: delivery.event_created_at.toISOString(), data: delivery.data });
+    const body = JSON.stringify({
+      type: delivery.type,
+      timestamp: delivery.event_created_at.toISOString(),
+      data: delivery.data,
+    });
     const startedAt = new Date();
     const timestamp = Math.floor(startedAt.getTime() / 1000);
     const secrets = delivery.previous_secret === null ? [delivery.secret] : [delivery.secret, delivery.previous_secret];
@@ -257,10 +273,13 @@ export class WebhookDispatcher {
     if (!this.running || at - Date.now() >= this.pollIntervalMs) return;
     if (this.retryTimer && this.retryTimer.at <= at) return;
     if (this.retryTimer) clearTimeout(this.retryTimer.timer);
-    const timer = setTimeout(() => {
-      this.retryTimer = undefined;
-      this.wake();
-    }, Math.max(at - Date.now(), 0) + 5);
+    const timer = setTimeout(
+      () => {
+        this.retryTimer = undefined;
+        this.wake();
+      },
+      Math.max(at - Date.now(), 0) + 5,
+    );
     this.retryTimer = { at, timer };
   }
 
@@ -308,7 +327,10 @@ export class WebhookDispatcher {
         // Stopping does not wait long for a database that is away.
         const stopping = this.stoppedAt !== undefined && Date.now() - this.stoppedAt > 2_000;
         if (Date.now() + wait > giveUpAt || stopping) {
-          this.logger.error({ err: error, deliveries: outcomes.length }, 'webhook dispatcher: could not store attempt results; they will be retried after their lease');
+          this.logger.error(
+            { err: error, deliveries: outcomes.length },
+            'webhook dispatcher: could not store attempt results; they will be retried after their lease',
+          );
           return;
         }
         this.noteDatabase(error);

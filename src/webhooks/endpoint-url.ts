@@ -19,7 +19,8 @@ export function checkEndpointUrl(raw: string, allowPrivateNetworks: boolean): st
     throw refuse('is not an absolute URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse('must be http or https');
-  if (url.username !== '' || url.password !== '') throw refuse('must not carry a user name or password; authenticate with the signature');
+  if (url.username !== '' || url.password !== '')
+    throw refuse('must not carry a user name or password; authenticate with the signature');
   if (url.hostname === '') throw refuse('has no host');
   if (!allowPrivateNetworks) {
     const literal = literalAddress(url);

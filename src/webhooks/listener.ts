@@ -64,7 +64,8 @@ export class NotificationListener {
         this.options.onConnected();
         await closed;
       } catch (error) {
-        if (!wasDown && this.running) logger.warn({ err: error }, 'webhook dispatcher: cannot LISTEN; polling until the database is back');
+        if (!wasDown && this.running)
+          logger.warn({ err: error }, 'webhook dispatcher: cannot LISTEN; polling until the database is back');
       }
       await client.end().catch(() => {});
       if (!this.running) break;

@@ -26,7 +26,8 @@ export interface EnqueuedEvent {
 }
 
 function checked(event: WebhookEvent): { schoolId: string | null; programIds: string[] } {
-  if (!(webhookEventTypes as readonly string[]).includes(event.type)) throw new TypeError(`unknown webhook event type ${String(event.type)}`);
+  if (!(webhookEventTypes as readonly string[]).includes(event.type))
+    throw new TypeError(`unknown webhook event type ${String(event.type)}`);
   const schoolId = event.audience.school_id ?? null;
   const programIds = [...new Set(event.audience.program_ids ?? [])];
   for (const id of [...(schoolId === null ? [] : [schoolId]), ...programIds]) {
@@ -43,7 +44,11 @@ function checked(event: WebhookEvent): { schoolId: string | null; programIds: st
  * transaction and so is sent only on commit. One round trip, which can also carry the change's own
  * record (`alongside`: an INSERT or UPDATE query) so that a status change costs no extra trip.
  */
-export async function enqueueEvent(trx: Kysely<DB> | Transaction<DB>, event: WebhookEvent, alongside?: OperationNodeSource): Promise<EnqueuedEvent> {
+export async function enqueueEvent(
+  trx: Kysely<DB> | Transaction<DB>,
+  event: WebhookEvent,
+  alongside?: OperationNodeSource,
+): Promise<EnqueuedEvent> {
   const { schoolId, programIds } = checked(event);
   const result = await sql<{ id: string; deliveries: number }>`
     with ${alongside === undefined ? sql`` : sql`alongside as (${alongside}),`} event as (

@@ -33,7 +33,10 @@ export interface ClaimOptions {
  * dispatcher dies before recording the result. Deliveries of disabled endpoints are closed as
  * failed instead of sent. One statement, so the locks last only as long as it does.
  */
-export async function claimDue(db: Kysely<DB>, { limit, leaseMs, inFlight, perEndpoint }: ClaimOptions): Promise<ClaimedDelivery[]> {
+export async function claimDue(
+  db: Kysely<DB>,
+  { limit, leaseMs, inFlight, perEndpoint }: ClaimOptions,
+): Promise<ClaimedDelivery[]> {
   const busy = [...inFlight].filter(([, count]) => count > 0);
   const full = busy.filter(([, count]) => count >= perEndpoint).map(([id]) => id);
   const result = await sql<ClaimedDelivery>`
@@ -103,10 +106,18 @@ export interface AttemptOutcome {
  * rather than a transaction of several: a connection held between statements when the database
  * goes away would raise an error no query is waiting for.
  */
-export async function recordOutcomes(db: Kysely<DB>, outcomes: AttemptOutcome[], disableAfterMs: number): Promise<void> {
+export async function recordOutcomes(
+  db: Kysely<DB>,
+  outcomes: AttemptOutcome[],
+  disableAfterMs: number,
+): Promise<void> {
   if (outcomes.length === 0) return;
   const succeeded = [...new Set(outcomes.filter((o) => o.status === 'succeeded').map((o) => o.endpoint_id))];
-  const failed = [...new Set(outcomes.filter((o) => o.status !== 'succeeded' && !succeeded.includes(o.endpoint_id)).map((o) => o.endpoint_id))];
+  const failed = [
+    ...new Set(
+      outcomes.filter((o) => o.status !== 'succeeded' && !succeeded.includes(o.endpoint_id)).map((o) => o.endpoint_id),
+    ),
+  ];
   const gone = [...new Set(outcomes.filter((o) => o.gone).map((o) => o.endpoint_id))];
   const disableAfter = sql`${disableAfterMs} * interval '1 millisecond'`;
   await sql`

@@ -3,8 +3,14 @@ import type { Executor } from '../db/database.js';
 import type { DB } from '../db/types.js';
 import type { Cursor } from '../http/cursor.js';
 import { deliveryChannel } from './outbox.js';
-import type { AttemptRecord, DeliveryStatus, EndpointOwnerRole, WebhookEndpointRow, WebhookEndpointsTable, WebhookEventType } from './tables.js';
-
+import type {
+  AttemptRecord,
+  DeliveryStatus,
+  EndpointOwnerRole,
+  WebhookEndpointRow,
+  WebhookEndpointsTable,
+  WebhookEventType,
+} from './tables.js';
 
 /** Who an endpoint belongs to: a school, a program, or the admins together (id null). */
 export interface Owner {
@@ -17,7 +23,9 @@ export const rotationOverlapMs = 24 * 3_600_000;
 
 function owned<O>(query: SelectQueryBuilder<DB, 'webhook_endpoints', O>, owner: Owner) {
   const byRole = query.where('webhook_endpoints.owner_role', '=', owner.role);
-  return owner.id === null ? byRole.where('webhook_endpoints.owner_id', 'is', null) : byRole.where('webhook_endpoints.owner_id', '=', owner.id);
+  return owner.id === null
+    ? byRole.where('webhook_endpoints.owner_id', 'is', null)
+    : byRole.where('webhook_endpoints.owner_id', '=', owner.id);
 }
 
 export async function insertEndpoint(
@@ -37,23 +45,42 @@ export async function insertEndpoint(
  * requests cannot both slip under the per-owner limit.
  */
 export async function lockOwner(trx: Transaction<DB>, owner: Owner): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtextextended(${`webhook-owner:${owner.role}:${owner.id ?? ''}`}, 0))`.execute(trx);
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`webhook-owner:${owner.role}:${owner.id ?? ''}`}, 0))`.execute(
+    trx,
+  );
 }
 
 export async function countEndpoints(db: Executor, owner: Owner): Promise<number> {
-  const { count } = await owned(db.selectFrom('webhook_endpoints').select((eb) => eb.fn.countAll<number>().as('count')), owner).executeTakeFirstOrThrow();
+  const { count } = await owned(
+    db.selectFrom('webhook_endpoints').select((eb) => eb.fn.countAll<number>().as('count')),
+    owner,
+  ).executeTakeFirstOrThrow();
   return Number(count);
 }
 
-export async function findEndpoint(db: Executor, owner: Owner, id: string, { lock = false } = {}): Promise<WebhookEndpointRow | undefined> {
+export async function findEndpoint(
+  db: Executor,
+  owner: Owner,
+  id: string,
+  { lock = false } = {},
+): Promise<WebhookEndpointRow | undefined> {
   const query = owned(db.selectFrom('webhook_endpoints').selectAll(), owner).where('id', '=', id);
   return (lock ? query.forUpdate() : query).executeTakeFirst();
 }
 
-export async function listEndpoints(db: Executor, owner: Owner, limit: number, after: Cursor | undefined): Promise<WebhookEndpointRow[]> {
+export async function listEndpoints(
+  db: Executor,
+  owner: Owner,
+  limit: number,
+  after: Cursor | undefined,
+): Promise<WebhookEndpointRow[]> {
   let query = owned(db.selectFrom('webhook_endpoints').selectAll(), owner);
   if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.at, after.id)));
-  return query.orderBy('created_at').orderBy('id').limit(limit + 1).execute();
+  return query
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit + 1)
+    .execute();
 }
 
 function ownedUpdate(db: Executor, owner: Owner, id: string) {
@@ -71,7 +98,12 @@ export async function updateEndpoint(
 }
 
 /** The new secret signs from now on; the current one keeps signing for rotationOverlapMs. */
-export async function rotateSecret(db: Executor, owner: Owner, id: string, secret: string): Promise<WebhookEndpointRow | undefined> {
+export async function rotateSecret(
+  db: Executor,
+  owner: Owner,
+  id: string,
+  secret: string,
+): Promise<WebhookEndpointRow | undefined> {
   return ownedUpdate(db, owner, id)
     .set((eb) => ({
       secret,
@@ -107,7 +139,12 @@ export interface DeliveryListRow {
 }
 
 /** One endpoint's deliveries, newest first; `before` is the last row of the previous page. */
-export async function listDeliveries(db: Executor, endpointId: string, limit: number, before: Cursor | undefined): Promise<DeliveryListRow[]> {
+export async function listDeliveries(
+  db: Executor,
+  endpointId: string,
+  limit: number,
+  before: Cursor | undefined,
+): Promise<DeliveryListRow[]> {
   let query = db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
@@ -129,7 +166,11 @@ export async function listDeliveries(db: Executor, endpointId: string, limit: nu
     ])
     .where('d.endpoint_id', '=', endpointId);
   if (before) query = query.where((eb) => eb(eb.refTuple('d.created_at', 'd.id'), '<', eb.tuple(before.at, before.id)));
-  return query.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(limit + 1).execute();
+  return query
+    .orderBy('d.created_at', 'desc')
+    .orderBy('d.id', 'desc')
+    .limit(limit + 1)
+    .execute();
 }
 
 /**

@@ -25,7 +25,12 @@ export interface RetryPolicy {
  * A Retry-After from the receiver replaces the scheduled delay but still uses up an attempt, so a
  * receiver cannot keep a delivery alive for ever.
  */
-export function nextAttemptDelay(policy: RetryPolicy, attempt: number, retryAfterMs?: number, random: () => number = Math.random): number | null {
+export function nextAttemptDelay(
+  policy: RetryPolicy,
+  attempt: number,
+  retryAfterMs?: number,
+  random: () => number = Math.random,
+): number | null {
   const scheduled = policy.delaysMs[attempt - 1];
   if (scheduled === undefined) return null;
   if (retryAfterMs !== undefined) return Math.min(Math.max(retryAfterMs, 0), maxRetryAfterMs);

@@ -30,7 +30,10 @@ const endpointView = (row: WebhookEndpointRow) => ({
   status: row.status,
   disabled_reason: row.disabled_reason,
   owner: { role: row.owner_role, id: row.owner_id },
-  previous_secret_expires_at: row.previous_secret_expires_at && row.previous_secret_expires_at > new Date() ? row.previous_secret_expires_at.toISOString() : null,
+  previous_secret_expires_at:
+    row.previous_secret_expires_at && row.previous_secret_expires_at > new Date()
+      ? row.previous_secret_expires_at.toISOString()
+      : null,
   created_at: row.created_at.toISOString(),
   updated_at: row.updated_at.toISOString(),
 });
@@ -97,7 +100,14 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/webhooks/:id',
-    { schema: { tags, summary: `One of your webhook endpoints ${owners}`, params: IdParams, response: { 200: Endpoint } } },
+    {
+      schema: {
+        tags,
+        summary: `One of your webhook endpoints ${owners}`,
+        params: IdParams,
+        response: { 200: Endpoint },
+      },
+    },
     async (request) => {
       const endpoint = await repository.findEndpoint(app.db, ownerOfRequest(request), request.params.id);
       if (!endpoint) throw notFound('webhook endpoint');
@@ -116,7 +126,10 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
         response: { 200: Endpoint },
       },
     },
-    async (request) => endpointView(await changeEndpoint(app.db, ownerOfRequest(request), request.params.id, request.body, allowPrivate)),
+    async (request) =>
+      endpointView(
+        await changeEndpoint(app.db, ownerOfRequest(request), request.params.id, request.body, allowPrivate),
+      ),
   );
 
   app.delete(
@@ -130,7 +143,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (!(await repository.deleteEndpoint(app.db, ownerOfRequest(request), request.params.id))) throw notFound('webhook endpoint');
+      if (!(await repository.deleteEndpoint(app.db, ownerOfRequest(request), request.params.id)))
+        throw notFound('webhook endpoint');
       return reply.status(204).send(null);
     },
   );
@@ -141,7 +155,8 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: `Give a webhook endpoint a new secret ${owners}`,
-        description: 'Deliveries are signed with both the new and the old secret for 24 hours, then with the new one only.',
+        description:
+          'Deliveries are signed with both the new and the old secret for 24 hours, then with the new one only.',
         params: IdParams,
         response: { 200: EndpointWithSecret },
       },

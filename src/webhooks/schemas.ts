@@ -1,7 +1,13 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, StringEnum, Timestamp, Uuid } from '../http/schemas.js';
 import { maxUrlLength } from './endpoint-url.js';
-import { deliveryStatuses, disabledReasons, endpointOwnerRoles, endpointStatuses, webhookEventTypes } from './tables.js';
+import {
+  deliveryStatuses,
+  disabledReasons,
+  endpointOwnerRoles,
+  endpointStatuses,
+  webhookEventTypes,
+} from './tables.js';
 
 const EventTypes = Type.Array(StringEnum(webhookEventTypes), {
   minItems: 1,
@@ -9,7 +15,11 @@ const EventTypes = Type.Array(StringEnum(webhookEventTypes), {
   uniqueItems: true,
   description: 'The event types this endpoint receives.',
 });
-const Url = Type.String({ minLength: 1, maxLength: maxUrlLength, description: 'http or https; no user name or password in it.' });
+const Url = Type.String({
+  minLength: 1,
+  maxLength: maxUrlLength,
+  description: 'http or https; no user name or password in it.',
+});
 const Description = Type.String({ maxLength: 500 });
 
 export const CreateWebhookBody = Type.Object(
@@ -23,13 +33,17 @@ export const UpdateWebhookBody = Type.Object(
     events: Type.Optional(EventTypes),
     // null first: with type coercion on, a string-first union would turn null into "".
     description: Type.Optional(Type.Union([Type.Null(), Description])),
-    status: Type.Optional(StringEnum(endpointStatuses, { description: 'Enabling a disabled endpoint restarts its 5-day failure clock.' })),
+    status: Type.Optional(
+      StringEnum(endpointStatuses, { description: 'Enabling a disabled endpoint restarts its 5-day failure clock.' }),
+    ),
   },
   { additionalProperties: false, minProperties: 1 },
 );
 
 export const ReplayBody = Type.Object(
-  { since: Type.String({ format: 'date-time', description: 'RFC 3339: events at or after this time are sent again.' }) },
+  {
+    since: Type.String({ format: 'date-time', description: 'RFC 3339: events at or after this time are sent again.' }),
+  },
   { additionalProperties: false },
 );
 
@@ -41,7 +55,10 @@ export const WebhookEndpointSchema = Type.Object(
     description: Nullable(Type.String()),
     status: StringEnum(endpointStatuses),
     disabled_reason: Nullable(
-      StringEnum(disabledReasons, { description: 'owner: turned off by its owner; gone: the receiver answered 410; failing: 5 days without a successful delivery' }),
+      StringEnum(disabledReasons, {
+        description:
+          'owner: turned off by its owner; gone: the receiver answered 410; failing: 5 days without a successful delivery',
+      }),
     ),
     owner: Type.Object({ role: StringEnum(endpointOwnerRoles), id: Nullable(Uuid) }),
     previous_secret_expires_at: Nullable(Timestamp),
@@ -55,7 +72,8 @@ export const WebhookEndpointWithSecretSchema = Type.Object(
   {
     ...WebhookEndpointSchema.properties,
     secret: Type.String({
-      description: '`whsec_` + base64 of 32 random bytes; shown only in this answer. Verify deliveries with a Standard Webhooks library.',
+      description:
+        '`whsec_` + base64 of 32 random bytes; shown only in this answer. Verify deliveries with a Standard Webhooks library.',
     }),
   },
   { $id: 'WebhookEndpointWithSecret', title: 'WebhookEndpointWithSecret' },
@@ -72,7 +90,10 @@ const Attempt = Type.Object({
 export const WebhookDeliverySchema = Type.Object(
   {
     id: Uuid,
-    event_id: Type.String({ format: 'uuid', description: 'The webhook-id header: the same on every retry and replay of the event' }),
+    event_id: Type.String({
+      format: 'uuid',
+      description: 'The webhook-id header: the same on every retry and replay of the event',
+    }),
     event_type: StringEnum(webhookEventTypes),
     status: StringEnum(deliveryStatuses),
     attempt_count: Type.Integer(),

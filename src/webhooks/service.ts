@@ -39,9 +39,17 @@ export async function createEndpoint(
   const endpoint = await db.transaction().execute(async (trx) => {
     await repository.lockOwner(trx, owner);
     if ((await repository.countEndpoints(trx, owner)) >= maxEndpointsPerOwner) {
-      throw problem('webhook_limit_reached', `At most ${maxEndpointsPerOwner} webhook endpoints per owner; delete one first.`);
+      throw problem(
+        'webhook_limit_reached',
+        `At most ${maxEndpointsPerOwner} webhook endpoints per owner; delete one first.`,
+      );
     }
-    return repository.insertEndpoint(trx, owner, { url, events: input.events, description: input.description ?? null, secret });
+    return repository.insertEndpoint(trx, owner, {
+      url,
+      events: input.events,
+      description: input.description ?? null,
+      secret,
+    });
   });
   return { endpoint, secret };
 }
@@ -87,7 +95,11 @@ export async function changeEndpoint(
   return updated;
 }
 
-export async function rotateEndpointSecret(db: Kysely<DB>, owner: Owner, id: string): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
+export async function rotateEndpointSecret(
+  db: Kysely<DB>,
+  owner: Owner,
+  id: string,
+): Promise<{ endpoint: WebhookEndpointRow; secret: string }> {
   const secret = newSecret();
   const endpoint = await repository.rotateSecret(db, owner, id, secret);
   if (!endpoint) throw notFound('webhook endpoint');
@@ -95,11 +107,17 @@ export async function rotateEndpointSecret(db: Kysely<DB>, owner: Owner, id: str
 }
 
 /** Queues again every event since `since` that the endpoint may hear and subscribes to. */
-export async function replayEndpoint(db: Kysely<DB>, owner: Owner, id: string, since: Date): Promise<{ replayed: number; next_since: Date | null }> {
+export async function replayEndpoint(
+  db: Kysely<DB>,
+  owner: Owner,
+  id: string,
+  since: Date,
+): Promise<{ replayed: number; next_since: Date | null }> {
   return db.transaction().execute(async (trx) => {
     const endpoint = await repository.findEndpoint(trx, owner, id);
     if (!endpoint) throw notFound('webhook endpoint');
-    if (endpoint.status !== 'enabled') throw problem('webhook_disabled', 'A disabled endpoint receives nothing; enable it with PATCH, then replay.');
+    if (endpoint.status !== 'enabled')
+      throw problem('webhook_disabled', 'A disabled endpoint receives nothing; enable it with PATCH, then replay.');
     return repository.replayEvents(trx, endpoint, since, maxReplayEvents);
   });
 }

@@ -23,26 +23,57 @@ t.test('an operator registers an applicant, who can then read their own record',
   t.equal(created.statusCode, 201);
   const applicant = created.json();
   t.match(applicant, { ...body, id: /^[0-9a-f-]{36}$/, created_at: /Z$/, updated_at: /Z$/ });
-  t.same(Object.keys(applicant).sort(), ['created_at', 'date_of_birth', 'ecfmg_id', 'email', 'family_name', 'given_name', 'id', 'updated_at']);
+  t.same(Object.keys(applicant).sort(), [
+    'created_at',
+    'date_of_birth',
+    'ecfmg_id',
+    'email',
+    'family_name',
+    'given_name',
+    'id',
+    'updated_at',
+  ]);
 
-  const own = await ctx.app.inject({ method: 'GET', url: `/v1/applicants/${applicant.id}`, headers: bearer(await ctx.issuer.applicant(applicant.id)) });
+  const own = await ctx.app.inject({
+    method: 'GET',
+    url: `/v1/applicants/${applicant.id}`,
+    headers: bearer(await ctx.issuer.applicant(applicant.id)),
+  });
   t.equal(own.statusCode, 200);
   t.same(own.json(), applicant);
 
   const someoneElse = bearer(await ctx.issuer.applicant('00000000-0000-4000-8000-000000000001'));
-  expectProblem(t, await ctx.app.inject({ method: 'GET', url: `/v1/applicants/${applicant.id}`, headers: someoneElse }), 'not_found');
-  expectProblem(t, await ctx.app.inject({ method: 'GET', url: '/v1/applicants/00000000-0000-4000-8000-000000000002', headers: admin }), 'not_found');
+  expectProblem(
+    t,
+    await ctx.app.inject({ method: 'GET', url: `/v1/applicants/${applicant.id}`, headers: someoneElse }),
+    'not_found',
+  );
+  expectProblem(
+    t,
+    await ctx.app.inject({ method: 'GET', url: '/v1/applicants/00000000-0000-4000-8000-000000000002', headers: admin }),
+    'not_found',
+  );
 });
 
 t.test('email is optional, and names in any script are kept as given in NFC', async (t) => {
   const ctx = await buildTestApp(t);
   const admin = bearer(await ctx.issuer.admin());
   const { email: _email, ...withoutEmail } = anApplicant({ given_name: 'Nguye\u0302\u0303n', family_name: '黄' });
-  const created = await ctx.app.inject({ method: 'POST', url: '/v1/applicants', headers: admin, payload: withoutEmail });
+  const created = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/applicants',
+    headers: admin,
+    payload: withoutEmail,
+  });
   t.equal(created.statusCode, 201);
   t.match(created.json(), { email: null, given_name: 'Nguy\u1ec5n', family_name: '黄' });
   t.equal(created.json().given_name, 'Nguyễn'.normalize('NFC'));
-  const born = await ctx.app.inject({ method: 'POST', url: '/v1/applicants', headers: admin, payload: anApplicant({ date_of_birth: '2000-02-29' }) });
+  const born = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/applicants',
+    headers: admin,
+    payload: anApplicant({ date_of_birth: '2000-02-29' }),
+  });
   t.equal(born.json().date_of_birth, '2000-02-29', 'a leap day that exists, returned as the same day');
 });
 
@@ -59,7 +90,12 @@ t.test('an applicant that does not fit the rules is refused with nothing stored'
     ['month 13', anApplicant({ date_of_birth: '1996-13-01' }), 'body.date_of_birth'],
     ['a date in another format', anApplicant({ date_of_birth: '12/04/1996' }), 'body.date_of_birth'],
     ['a date and time', anApplicant({ date_of_birth: '1996-04-12T00:00:00Z' }), 'body.date_of_birth'],
-    ['a date of birth tomorrow', anApplicant({ date_of_birth: utcDay(1) }), 'body.date_of_birth', 'must not be in the future'],
+    [
+      'a date of birth tomorrow',
+      anApplicant({ date_of_birth: utcDay(1) }),
+      'body.date_of_birth',
+      'must not be in the future',
+    ],
     ['a date of birth before 1900', anApplicant({ date_of_birth: '1899-12-31' }), 'body.date_of_birth'],
     ['an email that is not one', anApplicant({ email: 'chiamaka at example.com' }), 'body.email'],
     ['an empty given name', anApplicant({ given_name: '' }), 'body.given_name'],
@@ -71,17 +107,35 @@ t.test('an applicant that does not fit the rules is refused with nothing stored'
   ];
   for (const [name, payload, path, message] of cases) {
     await t.test(name, async (t) => {
-      const problem = await expectRefused(t, ctx, { method: 'POST', url: '/v1/applicants', headers, payload }, 'validation_failed');
+      const problem = await expectRefused(
+        t,
+        ctx,
+        { method: 'POST', url: '/v1/applicants', headers, payload },
+        'validation_failed',
+      );
       t.match(problem.errors, [{ path, ...(message ? { message } : {}) }]);
     });
   }
 });
 
-t.test('today is a valid date of birth (UTC), and an ECFMG id already registered is 409 applicant_exists', async (t) => {
-  const ctx = await buildTestApp(t);
-  const headers = bearer(await ctx.issuer.admin());
-  const first = anApplicant({ date_of_birth: utcDay(0) });
-  t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/applicants', headers, payload: first })).statusCode, 201);
-  const problem = await expectRefused(t, ctx, { method: 'POST', url: '/v1/applicants', headers, payload: anApplicant({ ecfmg_id: first.ecfmg_id, given_name: 'Other' }) }, 'applicant_exists');
-  t.match(problem.detail, first.ecfmg_id);
-});
+t.test(
+  'today is a valid date of birth (UTC), and an ECFMG id already registered is 409 applicant_exists',
+  async (t) => {
+    const ctx = await buildTestApp(t);
+    const headers = bearer(await ctx.issuer.admin());
+    const first = anApplicant({ date_of_birth: utcDay(0) });
+    t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/applicants', headers, payload: first })).statusCode, 201);
+    const problem = await expectRefused(
+      t,
+      ctx,
+      {
+        method: 'POST',
+        url: '/v1/applicants',
+        headers,
+        payload: anApplicant({ ecfmg_id: first.ecfmg_id, given_name: 'Other' }),
+      },
+      'applicant_exists',
+    );
+    t.match(problem.detail, first.ecfmg_id);
+  },
+);

@@ -15,10 +15,23 @@ const admin: Principal = { sub: 'operator-1', role: 'admin' };
 const now = () => Math.floor(Date.now() / 1000);
 
 /** What a client with a bad token sees: 401 problem+json, code invalid_token, and the Bearer challenge. */
-async function expectRejected(t: Test, app: Awaited<ReturnType<typeof buildTestApp>>['app'], authorization: string | undefined, reason: RegExp) {
-  const response = await app.inject({ method: 'GET', url: '/v1/me', headers: authorization === undefined ? {} : { authorization } });
+async function expectRejected(
+  t: Test,
+  app: Awaited<ReturnType<typeof buildTestApp>>['app'],
+  authorization: string | undefined,
+  reason: RegExp,
+) {
+  const response = await app.inject({
+    method: 'GET',
+    url: '/v1/me',
+    headers: authorization === undefined ? {} : { authorization },
+  });
   const body = expectProblem(t, response, 'invalid_token');
-  t.match(response.headers['www-authenticate'], /^Bearer error="invalid_token"(, error_description="[^"]*")?$/, 'WWW-Authenticate challenge');
+  t.match(
+    response.headers['www-authenticate'],
+    /^Bearer error="invalid_token"(, error_description="[^"]*")?$/,
+    'WWW-Authenticate challenge',
+  );
   t.match(body.detail, reason, `the detail says why: ${body.detail}`);
 }
 
@@ -39,7 +52,11 @@ function badTokens(issuer: TestIssuer): Array<[string, () => Promise<string | un
   const at = (seconds: number) => now() + seconds;
   return [
     ['no Authorization header at all', async () => undefined, /no bearer token/],
-    ['a Basic credential instead of a bearer token', async () => 'Basic b3BlcmF0b3I6aHVudGVyMg==', /not "Bearer <JWT>"/],
+    [
+      'a Basic credential instead of a bearer token',
+      async () => 'Basic b3BlcmF0b3I6aHVudGVyMg==',
+      /not "Bearer <JWT>"/,
+    ],
     ['a bearer value that is not a JWT', async () => 'Bearer not-a-jwt', /not "Bearer <JWT>"/],
     ['three segments of garbage', async () => 'Bearer aaaa.bbbb.cccc', /malformed/],
     ['a valid token followed by more text', async () => `Bearer ${await issuer.admin()} extra`, /not "Bearer <JWT>"/],
@@ -56,7 +73,8 @@ function badTokens(issuer: TestIssuer): Array<[string, () => Promise<string | un
     ],
     [
       'a token signed by a key the issuer does not publish (unknown kid)',
-      async () => forgedAdmin('EdDSA', 'someone-elses-key', (await generateKeyPair('EdDSA', { crv: 'Ed25519' })).privateKey),
+      async () =>
+        forgedAdmin('EdDSA', 'someone-elses-key', (await generateKeyPair('EdDSA', { crv: 'Ed25519' })).privateKey),
       /no key of the issuer matches/,
     ],
     [
@@ -64,20 +82,45 @@ function badTokens(issuer: TestIssuer): Array<[string, () => Promise<string | un
       async () => forgedAdmin('EdDSA', issuer.kid, (await generateKeyPair('EdDSA', { crv: 'Ed25519' })).privateKey),
       /signature does not verify/,
     ],
-    ['a token from another issuer', async () => `Bearer ${await issuer.token(admin, { claims: { iss: 'https://elsewhere.example' } })}`, /iss claim/],
-    ['a token for another audience', async () => `Bearer ${await issuer.token(admin, { claims: { aud: 'another-api' } })}`, /aud claim/],
-    ['an expired token', async () => `Bearer ${await issuer.token(admin, { claims: { iat: at(-7200), exp: at(-60) } })}`, /expired/],
-    ['a token not valid yet (nbf in the future)', async () => `Bearer ${await issuer.token(admin, { claims: { nbf: at(600) } })}`, /nbf claim/],
-    ['a token without exp', async () => `Bearer ${await issuer.token(admin, { claims: { exp: undefined } })}`, /exp claim/],
+    [
+      'a token from another issuer',
+      async () => `Bearer ${await issuer.token(admin, { claims: { iss: 'https://elsewhere.example' } })}`,
+      /iss claim/,
+    ],
+    [
+      'a token for another audience',
+      async () => `Bearer ${await issuer.token(admin, { claims: { aud: 'another-api' } })}`,
+      /aud claim/,
+    ],
+    [
+      'an expired token',
+      async () => `Bearer ${await issuer.token(admin, { claims: { iat: at(-7200), exp: at(-60) } })}`,
+      /expired/,
+    ],
+    [
+      'a token not valid yet (nbf in the future)',
+      async () => `Bearer ${await issuer.token(admin, { claims: { nbf: at(600) } })}`,
+      /nbf claim/,
+    ],
+    [
+      'a token without exp',
+      async () => `Bearer ${await issuer.token(admin, { claims: { exp: undefined } })}`,
+      /exp claim/,
+    ],
     [
       'a token with an unknown role',
       async () => `Bearer ${await issuer.token(admin, { claims: { role: 'superuser' } })}`,
       /role must be one of admin, school, applicant, program/,
     ],
-    ['a token without a role', async () => `Bearer ${await issuer.token(admin, { claims: { role: undefined } })}`, /role must be one of/],
+    [
+      'a token without a role',
+      async () => `Bearer ${await issuer.token(admin, { claims: { role: undefined } })}`,
+      /role must be one of/,
+    ],
     [
       'a school token without school_id',
-      async () => `Bearer ${await issuer.token({ sub: 's-1', role: 'school', school_id: schoolId }, { claims: { school_id: undefined } })}`,
+      async () =>
+        `Bearer ${await issuer.token({ sub: 's-1', role: 'school', school_id: schoolId }, { claims: { school_id: undefined } })}`,
       /school token needs a school_id claim/,
     ],
     [
@@ -87,10 +130,15 @@ function badTokens(issuer: TestIssuer): Array<[string, () => Promise<string | un
     ],
     [
       'a program token carrying only a school_id',
-      async () => `Bearer ${await issuer.token({ sub: 'p-1', role: 'school', school_id: schoolId }, { claims: { role: 'program' } })}`,
+      async () =>
+        `Bearer ${await issuer.token({ sub: 'p-1', role: 'school', school_id: schoolId }, { claims: { role: 'program' } })}`,
       /program token needs a program_id claim/,
     ],
-    ['a token without sub', async () => `Bearer ${await issuer.token(admin, { claims: { sub: undefined } })}`, /no sub claim/],
+    [
+      'a token without sub',
+      async () => `Bearer ${await issuer.token(admin, { claims: { sub: undefined } })}`,
+      /no sub claim/,
+    ],
     [
       'a school manifest (typ emswp-manifest+jwt) presented as an access token',
       async () => `Bearer ${await issuer.token(admin, { header: { typ: 'emswp-manifest+jwt' } })}`,
@@ -111,9 +159,21 @@ t.test('a valid token for each role answers GET /v1/me with exactly who it speak
   const entityId = '0f8b3f9e-2a59-4c86-9d42-5a7c1d2e3f40';
   const cases: Array<[string, Principal, Record<string, string>]> = [
     ['an operator', { sub: 'operator-1', role: 'admin' }, { sub: 'operator-1', role: 'admin' }],
-    ['a school officer', { sub: 'officer-7', role: 'school', school_id: entityId }, { sub: 'officer-7', role: 'school', school_id: entityId }],
-    ['an applicant', { sub: 'ann', role: 'applicant', applicant_id: entityId }, { sub: 'ann', role: 'applicant', applicant_id: entityId }],
-    ['a program director', { sub: 'pd-3', role: 'program', program_id: entityId }, { sub: 'pd-3', role: 'program', program_id: entityId }],
+    [
+      'a school officer',
+      { sub: 'officer-7', role: 'school', school_id: entityId },
+      { sub: 'officer-7', role: 'school', school_id: entityId },
+    ],
+    [
+      'an applicant',
+      { sub: 'ann', role: 'applicant', applicant_id: entityId },
+      { sub: 'ann', role: 'applicant', applicant_id: entityId },
+    ],
+    [
+      'a program director',
+      { sub: 'pd-3', role: 'program', program_id: entityId },
+      { sub: 'pd-3', role: 'program', program_id: entityId },
+    ],
   ];
   for (const [story, principal, expected] of cases) {
     const token = await issuer.token(principal, { claims: { department: 'not part of the answer' } });
@@ -134,7 +194,10 @@ t.test('the entity id is answered in lower case and the scheme name may be lower
 t.test('public operations routes need no token, even a bad one does no harm', async (t) => {
   const { app } = await buildTestApp(t);
   t.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
-  t.equal((await app.inject({ method: 'GET', url: '/healthz', headers: { authorization: 'Bearer a.b.c' } })).statusCode, 200);
+  t.equal(
+    (await app.inject({ method: 'GET', url: '/healthz', headers: { authorization: 'Bearer a.b.c' } })).statusCode,
+    200,
+  );
 });
 
 /** A key lookup that counts its calls: every call means the token was verified again, not served from the cache. */
@@ -218,7 +281,10 @@ t.test('the issuer keys can come from an http JWKS URL on this machine', async (
   t.teardown(() => new Promise<void>((resolve) => server.close(() => resolve())));
   const { port } = server.address() as AddressInfo;
 
-  const { app, directory } = await buildTestApp(t, { AUTH_JWKS_FILE: '', AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json` });
+  const { app, directory } = await buildTestApp(t, {
+    AUTH_JWKS_FILE: '',
+    AUTH_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+  });
   const issuer = await createTestIssuer(await mkdtemp(join(directory, 'issuer-')));
   const stranger = await createTestIssuer(await mkdtemp(join(directory, 'stranger-')));
   published = [issuer.publicJwk];

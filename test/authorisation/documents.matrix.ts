@@ -26,7 +26,11 @@ export default defineAccessMatrix({
       operation: 'POST /v1/documents',
       // School B is allowed to submit, but this manifest is signed with school A's key: 422 unknown_key.
       expect: { anonymous: 401, admin: 403, school_a: 201, school_b: 422, applicant: 403, program: 403 },
-      request: async (world) => ({ method: 'POST', url: '/v1/documents', ...multipartBody(await schoolASubmission(world)) }),
+      request: async (world) => ({
+        method: 'POST',
+        url: '/v1/documents',
+        ...multipartBody(await schoolASubmission(world)),
+      }),
     },
     {
       operation: 'GET /v1/documents',
@@ -51,7 +55,11 @@ export default defineAccessMatrix({
     {
       operation: 'POST /v1/documents/{id}/revoke',
       expect: { anonymous: 401, admin: 403, school_a: 200, school_b: 404, applicant: 403, program: 403 },
-      request: async (world) => ({ method: 'POST', url: `/v1/documents/${await schoolADocument(world)}/revoke`, payload: { reason: 'issued in error' } }),
+      request: async (world) => ({
+        method: 'POST',
+        url: `/v1/documents/${await schoolADocument(world)}/revoke`,
+        payload: { reason: 'issued in error' },
+      }),
     },
     {
       operation: 'POST /v1/documents/{id}/review',
@@ -83,4 +91,3 @@ export default defineAccessMatrix({
     },
   ],
 });
-

@@ -15,7 +15,11 @@ const everyone = (status: number): Record<Caller, number> => ({
 /** A fresh key registered to school A, so each caller revokes a key of its own. */
 async function freshKeyOfSchoolA(world: AccessWorld): Promise<string> {
   const { publicJwk } = await generateSigningKey('EdDSA');
-  const response = await world.asAdmin({ method: 'POST', url: `/v1/schools/${world.schoolA.id}/keys`, payload: { jwk: publicJwk } });
+  const response = await world.asAdmin({
+    method: 'POST',
+    url: `/v1/schools/${world.schoolA.id}/keys`,
+    payload: { jwk: publicJwk },
+  });
   return response.json<{ kid: string }>().kid;
 }
 
@@ -24,7 +28,12 @@ async function freshPendingSchool(world: AccessWorld): Promise<string> {
   const response = await world.asAdmin({
     method: 'POST',
     url: '/v1/schools',
-    payload: { wdoms_id: `F${world.digits(7)}`, name: 'Pending School', country: 'KE', contact_email: 'office@pending.example' },
+    payload: {
+      wdoms_id: `F${world.digits(7)}`,
+      name: 'Pending School',
+      country: 'KE',
+      contact_email: 'office@pending.example',
+    },
   });
   return response.json<{ id: string }>().id;
 }
@@ -43,7 +52,12 @@ export default defineAccessMatrix({
       request: (world) => ({
         method: 'POST',
         url: '/v1/schools',
-        payload: { wdoms_id: `F${world.digits(7)}`, name: 'New School', country: 'IN', contact_email: 'dean@new.example' },
+        payload: {
+          wdoms_id: `F${world.digits(7)}`,
+          name: 'New School',
+          country: 'IN',
+          contact_email: 'dean@new.example',
+        },
       }),
     },
     {

@@ -19,13 +19,22 @@ const settings = new WeakMap<AccessWorld, Promise<Setting>>();
 /** A verified document of the world's applicant, submitted by school A through the API. */
 async function submitDocument(world: AccessWorld, setting: Omit<Setting, 'released'>): Promise<string> {
   const file = pdf();
-  const manifest = await signManifest(setting.key.privateJwk, manifestPayload({ wdoms_id: setting.wdoms_id }, file, setting.identity));
+  const manifest = await signManifest(
+    setting.key.privateJwk,
+    manifestPayload({ wdoms_id: setting.wdoms_id }, file, setting.identity),
+  );
   const { payload, headers } = multipartBody([
     { kind: 'field', name: 'manifest', value: manifest },
     { kind: 'file', name: 'file', filename: 'transcript.pdf', data: file },
   ]);
-  const response = await world.app.inject({ method: 'POST', url: '/v1/documents', payload, headers: { ...headers, ...world.headers.school_a } });
-  if (response.statusCode !== 201) throw new Error(`setting up: submitting answered ${response.statusCode} ${response.body}`);
+  const response = await world.app.inject({
+    method: 'POST',
+    url: '/v1/documents',
+    payload,
+    headers: { ...headers, ...world.headers.school_a },
+  });
+  if (response.statusCode !== 201)
+    throw new Error(`setting up: submitting answered ${response.statusCode} ${response.body}`);
   return response.json<{ id: string }>().id;
 }
 
@@ -36,7 +45,8 @@ async function release(world: AccessWorld, documentId: string): Promise<string> 
     payload: { document_id: documentId, program_id: world.program.id },
     headers: world.headers.applicant,
   });
-  if (response.statusCode !== 201) throw new Error(`setting up: releasing answered ${response.statusCode} ${response.body}`);
+  if (response.statusCode !== 201)
+    throw new Error(`setting up: releasing answered ${response.statusCode} ${response.body}`);
   return response.json<{ id: string }>().id;
 }
 
@@ -45,10 +55,27 @@ function settingOf(world: AccessWorld): Promise<Setting> {
   if (setting === undefined) {
     setting = (async () => {
       const key = await generateSigningKey('EdDSA');
-      await world.asAdmin({ method: 'POST', url: `/v1/schools/${world.schoolA.id}/keys`, payload: { jwk: key.publicJwk } });
-      const { wdoms_id } = (await world.asAdmin({ method: 'GET', url: `/v1/schools/${world.schoolA.id}` })).json<{ wdoms_id: string }>();
-      const identity = (await world.asAdmin({ method: 'GET', url: `/v1/applicants/${world.applicant.id}` })).json<Setting['identity']>();
-      const base = { key, wdoms_id, identity: { ecfmg_id: identity.ecfmg_id, given_name: identity.given_name, family_name: identity.family_name, date_of_birth: identity.date_of_birth } };
+      await world.asAdmin({
+        method: 'POST',
+        url: `/v1/schools/${world.schoolA.id}/keys`,
+        payload: { jwk: key.publicJwk },
+      });
+      const { wdoms_id } = (await world.asAdmin({ method: 'GET', url: `/v1/schools/${world.schoolA.id}` })).json<{
+        wdoms_id: string;
+      }>();
+      const identity = (await world.asAdmin({ method: 'GET', url: `/v1/applicants/${world.applicant.id}` })).json<
+        Setting['identity']
+      >();
+      const base = {
+        key,
+        wdoms_id,
+        identity: {
+          ecfmg_id: identity.ecfmg_id,
+          given_name: identity.given_name,
+          family_name: identity.family_name,
+          date_of_birth: identity.date_of_birth,
+        },
+      };
       const released = await submitDocument(world, base);
       await release(world, released);
       return { ...base, released };

@@ -6,7 +6,14 @@ const create = { anonymous: 401, admin: 201, school_a: 201, school_b: 201, appli
 const list = { anonymous: 401, admin: 200, school_a: 200, school_b: 200, applicant: 403, program: 200 };
 
 /** Only the owner sees an endpoint: for everyone else, school A's endpoint does not exist. */
-const ownerOnly = (status: number): Record<Caller, number> => ({ anonymous: 401, admin: 404, school_a: status, school_b: 404, applicant: 403, program: 404 });
+const ownerOnly = (status: number): Record<Caller, number> => ({
+  anonymous: 401,
+  admin: 404,
+  school_a: status,
+  school_b: 404,
+  applicant: 403,
+  program: 404,
+});
 
 /** A fresh endpoint of school A, so a caller that deletes acts on its own target. */
 async function freshSchoolAEndpoint(world: AccessWorld): Promise<string> {
@@ -16,7 +23,8 @@ async function freshSchoolAEndpoint(world: AccessWorld): Promise<string> {
     headers: world.headers.school_a,
     payload: { url: 'https://portal.school-a.example/emswp/hooks', events: ['document.verified'] },
   });
-  if (response.statusCode !== 201) throw new Error(`setting up: creating an endpoint answered ${response.statusCode} ${response.body}`);
+  if (response.statusCode !== 201)
+    throw new Error(`setting up: creating an endpoint answered ${response.statusCode} ${response.body}`);
   return response.json<{ id: string }>().id;
 }
 
@@ -38,7 +46,11 @@ export default defineAccessMatrix({
     {
       operation: 'POST /v1/webhooks',
       expect: create,
-      request: () => ({ method: 'POST', url: '/v1/webhooks', payload: { url: 'https://receiver.example/hooks', events: ['document.revoked'] } }),
+      request: () => ({
+        method: 'POST',
+        url: '/v1/webhooks',
+        payload: { url: 'https://receiver.example/hooks', events: ['document.revoked'] },
+      }),
     },
     { operation: 'GET /v1/webhooks', expect: list, request: () => ({ method: 'GET', url: '/v1/webhooks' }) },
     {
@@ -49,7 +61,11 @@ export default defineAccessMatrix({
     {
       operation: 'PATCH /v1/webhooks/{id}',
       expect: ownerOnly(200),
-      request: async (world) => ({ method: 'PATCH', url: `/v1/webhooks/${await schoolAEndpoint(world)}`, payload: { description: 'SIS integration' } }),
+      request: async (world) => ({
+        method: 'PATCH',
+        url: `/v1/webhooks/${await schoolAEndpoint(world)}`,
+        payload: { description: 'SIS integration' },
+      }),
     },
     {
       operation: 'DELETE /v1/webhooks/{id}',
@@ -69,7 +85,11 @@ export default defineAccessMatrix({
     {
       operation: 'POST /v1/webhooks/{id}/replay',
       expect: ownerOnly(202),
-      request: async (world) => ({ method: 'POST', url: `/v1/webhooks/${await schoolAEndpoint(world)}/replay`, payload: { since: '2026-01-01T00:00:00Z' } }),
+      request: async (world) => ({
+        method: 'POST',
+        url: `/v1/webhooks/${await schoolAEndpoint(world)}/replay`,
+        payload: { since: '2026-01-01T00:00:00Z' },
+      }),
     },
   ],
 });

@@ -16,35 +16,40 @@ async function modeOf(path: string): Promise<number> {
 /** The printed public key verifies what the private key in the file signs. */
 async function pairWorks(privateJwk: JWK, publicJwk: JWK): Promise<boolean> {
   const alg = privateJwk.alg as string;
-  const jws = await new CompactSign(Buffer.from('hello')).setProtectedHeader({ alg }).sign(await importJWK(privateJwk, alg));
+  const jws = await new CompactSign(Buffer.from('hello'))
+    .setProtectedHeader({ alg })
+    .sign(await importJWK(privateJwk, alg));
   const { payload } = await compactVerify(jws, await importJWK(publicJwk, alg), { algorithms: [alg] });
   return Buffer.from(payload).toString() === 'hello';
 }
 
-t.test('a school officer makes an Ed25519 key: private file 0600 (whatever the umask), public JWK printed ready to register', async (t) => {
-  const dir = t.testdir({});
-  const previous = process.umask(0);
-  t.teardown(() => {
-    process.umask(previous);
-  });
-  const run = await emswp(['keygen', '--out', 'school-key.json'], dir);
-  t.equal(run.code, 0, run.stderr);
-  const file = join(dir, 'school-key.json');
-  t.equal(await modeOf(file), 0o600);
-  const privateJwk = JSON.parse(await readFile(file, 'utf8')) as JWK;
-  t.match(privateJwk, { kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', d: String, x: String });
+t.test(
+  'a school officer makes an Ed25519 key: private file 0600 (whatever the umask), public JWK printed ready to register',
+  async (t) => {
+    const dir = t.testdir({});
+    const previous = process.umask(0);
+    t.teardown(() => {
+      process.umask(previous);
+    });
+    const run = await emswp(['keygen', '--out', 'school-key.json'], dir);
+    t.equal(run.code, 0, run.stderr);
+    const file = join(dir, 'school-key.json');
+    t.equal(await modeOf(file), 0o600);
+    const privateJwk = JSON.parse(await readFile(file, 'utf8')) as JWK;
+    t.match(privateJwk, { kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', d: String, x: String });
 
-  const body = JSON.parse(run.stdout) as { jwk: JWK };
-  t.same(Object.keys(body), ['jwk']);
-  const publicJwk = body.jwk;
-  t.same(Object.keys(publicJwk).sort(), ['alg', 'crv', 'kid', 'kty', 'use', 'x']);
-  for (const member of privateMembers) t.notOk(member in publicJwk, `no ${member} in the printed key`);
-  t.equal(publicJwk.kid, await calculateJwkThumbprint(publicJwk), 'kid is the RFC 7638 thumbprint');
-  t.equal(privateJwk.kid, publicJwk.kid);
-  t.ok(await pairWorks(privateJwk, publicJwk));
-  t.match(run.stderr, /written to school-key\.json/);
-  t.notMatch(run.stdout + run.stderr, privateJwk.d as string, 'the private key is never printed');
-});
+    const body = JSON.parse(run.stdout) as { jwk: JWK };
+    t.same(Object.keys(body), ['jwk']);
+    const publicJwk = body.jwk;
+    t.same(Object.keys(publicJwk).sort(), ['alg', 'crv', 'kid', 'kty', 'use', 'x']);
+    for (const member of privateMembers) t.notOk(member in publicJwk, `no ${member} in the printed key`);
+    t.equal(publicJwk.kid, await calculateJwkThumbprint(publicJwk), 'kid is the RFC 7638 thumbprint');
+    t.equal(privateJwk.kid, publicJwk.kid);
+    t.ok(await pairWorks(privateJwk, publicJwk));
+    t.match(run.stderr, /written to school-key\.json/);
+    t.notMatch(run.stdout + run.stderr, privateJwk.d as string, 'the private key is never printed');
+  },
+);
 
 t.test('--alg picks the algorithm; RSA keys are 3072 bits and print only n and e', async (t) => {
   const dir = t.testdir({});

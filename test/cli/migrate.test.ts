@@ -10,7 +10,11 @@ t.test('an operator migrates a new database, and running it again changes nothin
 
   const first = await runEmswp(['migrate'], { DATABASE_URL: url, DATA_DIR: t.testdir({}) });
   t.equal(first.code, 0, first.stderr);
-  t.equal(first.stdout, `${names.map((name) => `applied ${name.replace(/\.sql$/, '')}`).join('\n')}\n`, 'each migration is listed once, in order');
+  t.equal(
+    first.stdout,
+    `${names.map((name) => `applied ${name.replace(/\.sql$/, '')}`).join('\n')}\n`,
+    'each migration is listed once, in order',
+  );
 
   const second = await runEmswp(['migrate'], { DATABASE_URL: url, DATA_DIR: t.testdir({}) });
   t.equal(second.code, 0, second.stderr);
@@ -18,7 +22,10 @@ t.test('an operator migrates a new database, and running it again changes nothin
 });
 
 t.test('an unreachable database is one line on stderr and exit 1', async (t) => {
-  const run = await runEmswp(['migrate'], { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing', DATA_DIR: t.testdir({}) });
+  const run = await runEmswp(['migrate'], {
+    DATABASE_URL: 'postgres://postgres@127.0.0.1:1/nothing',
+    DATA_DIR: t.testdir({}),
+  });
   t.equal(run.code, 1);
   t.match(run.stderr, /^emswp: migrations could not run: connect ECONNREFUSED 127\.0\.0\.1:1\n$/);
   t.equal(run.stdout, '');

@@ -4,14 +4,20 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { pdf, storedCounts } from '../support/documents.js';
-import { registerApplicant, registerSchool, type RegisteredApplicant, type RegisteredSchool } from '../support/registry.js';
+import {
+  registerApplicant,
+  registerSchool,
+  type RegisteredApplicant,
+  type RegisteredSchool,
+} from '../support/registry.js';
 import { runEmswp, type Finished } from '../support/run-process.js';
 import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
 
 type Run = Finished;
 
 /** Runs `emswp` as a school officer would: the compiled command, in the officer's folder, with only the environment given. */
-const emswp = (args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> => runEmswp(args, env, { cwd });
+const emswp = (args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> =>
+  runEmswp(args, env, { cwd });
 
 interface Setup {
   ctx: TestApp;
@@ -33,11 +39,33 @@ async function setup(t: Test, schoolStatus: 'active' | 'suspended' = 'active'): 
 }
 
 function identityFlags(applicant: RegisteredApplicant): string[] {
-  return ['--ecfmg-id', applicant.ecfmg_id, '--given-name', applicant.given_name, '--family-name', applicant.family_name, '--date-of-birth', applicant.date_of_birth];
+  return [
+    '--ecfmg-id',
+    applicant.ecfmg_id,
+    '--given-name',
+    applicant.given_name,
+    '--family-name',
+    applicant.family_name,
+    '--date-of-birth',
+    applicant.date_of_birth,
+  ];
 }
 
 function submitArgs({ url, school, applicant }: Setup, file: string, extra: string[] = []): string[] {
-  return ['submit', '--url', url, '--token', school.token, '--key', 'school-key.json', '--type', 'transcript', ...identityFlags(applicant), ...extra, file];
+  return [
+    'submit',
+    '--url',
+    url,
+    '--token',
+    school.token,
+    '--key',
+    'school-key.json',
+    '--type',
+    'transcript',
+    ...identityFlags(applicant),
+    ...extra,
+    file,
+  ];
 }
 
 async function writePdf(dir: string, name: string, bytes: Buffer): Promise<Buffer> {
@@ -57,7 +85,11 @@ async function download(ctx: TestApp, token: string, id: string): Promise<Buffer
   return response.rawPayload;
 }
 
-async function documentStatus(ctx: TestApp, token: string, id: string): Promise<{ status: string; superseded_by: string | null; supersedes: string | null }> {
+async function documentStatus(
+  ctx: TestApp,
+  token: string,
+  id: string,
+): Promise<{ status: string; superseded_by: string | null; supersedes: string | null }> {
   return (await ctx.app.inject({ method: 'GET', url: `/v1/documents/${id}`, headers: bearer(token) })).json();
 }
 
@@ -69,30 +101,51 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-t.test('a school officer signs and uploads a transcript in one step; it is verified and stored byte for byte', async (t) => {
-  const s = await setup(t);
-  // Larger than a stored chunk and than the client's read buffer, so the upload really streams.
-  const file = await writePdf(s.dir, 'transcript.pdf', pdf('transcript of Chiamaka Okafor', 2 * 1024 * 1024 + 4321));
+t.test(
+  'a school officer signs and uploads a transcript in one step; it is verified and stored byte for byte',
+  async (t) => {
+    const s = await setup(t);
+    // Larger than a stored chunk and than the client's read buffer, so the upload really streams.
+    const file = await writePdf(s.dir, 'transcript.pdf', pdf('transcript of Chiamaka Okafor', 2 * 1024 * 1024 + 4321));
 
-  const run = await emswp(submitArgs(s, 'transcript.pdf'), s.dir);
-  t.equal(run.code, 0, run.stderr);
-  const { id, status, type } = printed(run);
-  t.match(id, /^[0-9a-f-]{36}$/);
-  t.equal(status, 'verified');
-  t.equal(type, 'transcript');
-  t.notMatch(run.stderr, /\[|%/, 'no progress bar when stderr is not a terminal');
+    const run = await emswp(submitArgs(s, 'transcript.pdf'), s.dir);
+    t.equal(run.code, 0, run.stderr);
+    const { id, status, type } = printed(run);
+    t.match(id, /^[0-9a-f-]{36}$/);
+    t.equal(status, 'verified');
+    t.equal(type, 'transcript');
+    t.notMatch(run.stderr, /\[|%/, 'no progress bar when stderr is not a terminal');
 
-  const stored = await download(s.ctx, s.school.token, id);
-  t.ok(stored.equals(file), 'the stored bytes are the file, byte for byte');
-  const document = await s.ctx.db.selectFrom('documents').select(['applicant_id', 'school_id', 'sha256', 'size']).where('id', '=', id).executeTakeFirstOrThrow();
-  t.same(document, { applicant_id: s.applicant.id, school_id: s.school.id, sha256: createHash('sha256').update(file).digest('hex'), size: file.length });
-});
+    const stored = await download(s.ctx, s.school.token, id);
+    t.ok(stored.equals(file), 'the stored bytes are the file, byte for byte');
+    const document = await s.ctx.db
+      .selectFrom('documents')
+      .select(['applicant_id', 'school_id', 'sha256', 'size'])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    t.same(document, {
+      applicant_id: s.applicant.id,
+      school_id: s.school.id,
+      sha256: createHash('sha256').update(file).digest('hex'),
+      size: file.length,
+    });
+  },
+);
 
 t.test('the URL and token can come from EMSWP_URL and EMSWP_TOKEN, and --json prints the whole document', async (t) => {
   const s = await setup(t);
   await writePdf(s.dir, 'transcript.pdf', pdf());
   const run = await emswp(
-    ['submit', '--json', '--key', 'school-key.json', '--type', 'transcript', ...identityFlags(s.applicant), 'transcript.pdf'],
+    [
+      'submit',
+      '--json',
+      '--key',
+      'school-key.json',
+      '--type',
+      'transcript',
+      ...identityFlags(s.applicant),
+      'transcript.pdf',
+    ],
     s.dir,
     { EMSWP_URL: `${s.url}/`, EMSWP_TOKEN: s.school.token },
   );
@@ -109,20 +162,23 @@ t.test('the URL and token can come from EMSWP_URL and EMSWP_TOKEN, and --json pr
   t.equal((await storedCounts(s.ctx))?.documents, 1);
 });
 
-t.test('the same command again with the same --jti answers with the same document and stores nothing more', async (t) => {
-  const s = await setup(t);
-  await writePdf(s.dir, 'transcript.pdf', pdf());
-  const args = submitArgs(s, 'transcript.pdf', ['--jti', 'sis-2026-000123']);
-  const first = await emswp(args, s.dir);
-  t.equal(first.code, 0, first.stderr);
-  const counts = await storedCounts(s.ctx);
+t.test(
+  'the same command again with the same --jti answers with the same document and stores nothing more',
+  async (t) => {
+    const s = await setup(t);
+    await writePdf(s.dir, 'transcript.pdf', pdf());
+    const args = submitArgs(s, 'transcript.pdf', ['--jti', 'sis-2026-000123']);
+    const first = await emswp(args, s.dir);
+    t.equal(first.code, 0, first.stderr);
+    const counts = await storedCounts(s.ctx);
 
-  const again = await emswp(args, s.dir);
-  t.equal(again.code, 0, again.stderr);
-  t.equal(printed(again).id, printed(first).id, 'the same document');
-  t.match(again.stderr, /Already submitted/);
-  t.same(await storedCounts(s.ctx), counts, 'nothing more stored');
-});
+    const again = await emswp(args, s.dir);
+    t.equal(again.code, 0, again.stderr);
+    t.equal(printed(again).id, printed(first).id, 'the same document');
+    t.match(again.stderr, /Already submitted/);
+    t.same(await storedCounts(s.ctx), counts, 'nothing more stored');
+  },
+);
 
 t.test('other bytes under a used --jti are refused with submission_conflict', async (t) => {
   const s = await setup(t);
@@ -141,7 +197,20 @@ t.test('other bytes under a used --jti are refused with submission_conflict', as
 t.test('a file altered after `emswp sign` is refused with digest_mismatch and nothing is stored', async (t) => {
   const s = await setup(t);
   const original = await writePdf(s.dir, 'transcript.pdf', pdf('signed version', 10_000));
-  const signed = await emswp(['sign', '--issuer', s.school.wdoms_id, '--key', 'school-key.json', '--type', 'transcript', ...identityFlags(s.applicant), 'transcript.pdf'], s.dir);
+  const signed = await emswp(
+    [
+      'sign',
+      '--issuer',
+      s.school.wdoms_id,
+      '--key',
+      'school-key.json',
+      '--type',
+      'transcript',
+      ...identityFlags(s.applicant),
+      'transcript.pdf',
+    ],
+    s.dir,
+  );
   t.equal(signed.code, 0, signed.stderr);
   await writeFile(join(s.dir, 'manifest.jws'), signed.stdout);
   const tampered = Buffer.from(original);
@@ -149,14 +218,23 @@ t.test('a file altered after `emswp sign` is refused with digest_mismatch and no
   tampered.writeUInt8(tampered.readUInt8(at) ^ 0xff, at);
   await writeFile(join(s.dir, 'transcript.pdf'), tampered);
 
-  const run = await emswp(['submit', '--url', s.url, '--token', s.school.token, '--manifest', 'manifest.jws', 'transcript.pdf'], s.dir);
+  const run = await emswp(
+    ['submit', '--url', s.url, '--token', s.school.token, '--manifest', 'manifest.jws', 'transcript.pdf'],
+    s.dir,
+  );
   t.equal(run.code, 1);
-  t.match(run.stderr, /^emswp: digest_mismatch: The file \(\d+ bytes, sha256 [0-9a-f]{64}\) is not the one the manifest describes/);
+  t.match(
+    run.stderr,
+    /^emswp: digest_mismatch: The file \(\d+ bytes, sha256 [0-9a-f]{64}\) is not the one the manifest describes/,
+  );
   t.same(await storedCounts(s.ctx), { documents: 0, chunks: 0, events: 0, received_letters: 0 }, 'nothing stored');
 
   // The untouched file with the same manifest goes through: the refusal was about the bytes.
   await writeFile(join(s.dir, 'transcript.pdf'), original);
-  const retry = await emswp(['submit', '--url', s.url, '--token', s.school.token, '--manifest', 'manifest.jws', 'transcript.pdf'], s.dir);
+  const retry = await emswp(
+    ['submit', '--url', s.url, '--token', s.school.token, '--manifest', 'manifest.jws', 'transcript.pdf'],
+    s.dir,
+  );
   t.equal(retry.code, 0, retry.stderr);
   t.equal(printed(retry).status, 'verified');
 });
@@ -164,10 +242,38 @@ t.test('a file altered after `emswp sign` is refused with digest_mismatch and no
 t.test('--manifest takes no signing flags, and signing without --manifest needs all of them', async (t) => {
   const s = await setup(t);
   await writePdf(s.dir, 'transcript.pdf', pdf());
-  const both = await emswp(['submit', '--url', s.url, '--token', s.school.token, '--manifest', 'm.jws', '--key', 'school-key.json', 'transcript.pdf'], s.dir);
+  const both = await emswp(
+    [
+      'submit',
+      '--url',
+      s.url,
+      '--token',
+      s.school.token,
+      '--manifest',
+      'm.jws',
+      '--key',
+      'school-key.json',
+      'transcript.pdf',
+    ],
+    s.dir,
+  );
   t.equal(both.code, 1);
   t.match(both.stderr, /^emswp: --manifest is already signed: leave out --key/);
-  const missing = await emswp(['submit', '--url', s.url, '--token', s.school.token, '--key', 'school-key.json', '--type', 'transcript', 'transcript.pdf'], s.dir);
+  const missing = await emswp(
+    [
+      'submit',
+      '--url',
+      s.url,
+      '--token',
+      s.school.token,
+      '--key',
+      'school-key.json',
+      '--type',
+      'transcript',
+      'transcript.pdf',
+    ],
+    s.dir,
+  );
   t.equal(missing.code, 1);
   t.match(missing.stderr, /^emswp: missing --ecfmg-id, --given-name, --family-name, --date-of-birth/);
   const badDate = await emswp(submitArgs(s, 'transcript.pdf', ['--date-of-birth', '12/04/1996']), s.dir);
@@ -191,11 +297,17 @@ t.test('a wrong token is refused with invalid_token, whether the issuer is looke
   await writePdf(s.dir, 'transcript.pdf', pdf());
   const forged = `${s.school.token.slice(0, -4)}AAAA`;
   for (const extra of [[], ['--issuer', s.school.wdoms_id]]) {
-    const run = await emswp(submitArgs({ ...s, school: { ...s.school, token: forged } }, 'transcript.pdf', extra), s.dir);
+    const run = await emswp(
+      submitArgs({ ...s, school: { ...s.school, token: forged } }, 'transcript.pdf', extra),
+      s.dir,
+    );
     t.equal(run.code, 1);
     t.match(run.stderr, /^emswp: invalid_token: /, `refused (${extra.length ? 'issuer given' : 'issuer looked up'})`);
   }
-  const applicantToken = await emswp(submitArgs({ ...s, school: { ...s.school, token: s.applicant.token } }, 'transcript.pdf'), s.dir);
+  const applicantToken = await emswp(
+    submitArgs({ ...s, school: { ...s.school, token: s.applicant.token } }, 'transcript.pdf'),
+    s.dir,
+  );
   t.equal(applicantToken.code, 1);
   t.match(applicantToken.stderr, /^emswp: the token speaks for an applicant, not a school/);
   t.equal((await storedCounts(s.ctx))?.documents, 0);
@@ -230,7 +342,10 @@ t.test('--supersedes replaces an earlier document: the new one is verified, the 
 
   // Superseding it again is refused: it is no longer current.
   const counts = await storedCounts(s.ctx);
-  const again = await emswp(submitArgs(s, 'transcript-corrected.pdf', ['--supersedes', old, '--jti', 'another']), s.dir);
+  const again = await emswp(
+    submitArgs(s, 'transcript-corrected.pdf', ['--supersedes', old, '--jti', 'another']),
+    s.dir,
+  );
   t.equal(again.code, 1);
   t.match(again.stderr, /^emswp: supersede_invalid: A superseded document cannot be replaced/);
   t.same(await storedCounts(s.ctx), counts);

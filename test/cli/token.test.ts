@@ -49,12 +49,19 @@ t.test('a newcomer mints a token for each role from the development issuer', asy
     t.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/, 'stdout is just the JWT');
     t.same(await verifyPrinted(dataDir, token), expected[index], `it speaks for ${JSON.stringify(expected[index])}`);
   }
-  t.equal((await stat(developmentKeyFile(dataDir))).mode & 0o777, 0o600, 'the private key file is readable by its owner only');
+  t.equal(
+    (await stat(developmentKeyFile(dataDir))).mode & 0o777,
+    0o600,
+    'the private key file is readable by its owner only',
+  );
 });
 
 t.test('the lifetime and audience follow --ttl and AUTH_AUDIENCE', async (t) => {
   const dataDir = t.testdir({});
-  const run = await runEmswp(['token', '--role', 'admin', '--ttl', '60'], { DATA_DIR: dataDir, AUTH_AUDIENCE: 'emswp-staging' });
+  const run = await runEmswp(['token', '--role', 'admin', '--ttl', '60'], {
+    DATA_DIR: dataDir,
+    AUTH_AUDIENCE: 'emswp-staging',
+  });
   t.equal(run.code, 0, run.stderr);
   const claims = decodeJwt(run.stdout.trim());
   t.equal((claims.exp as number) - (claims.iat as number), 60);
@@ -90,12 +97,18 @@ t.test('with a real issuer configured it refuses to mint tokens', async (t) => {
   ]);
   for (const run of runs) {
     t.equal(run.code, 1);
-    t.equal(run.stderr, 'emswp: AUTH_JWKS_FILE or AUTH_JWKS_URL is set: the service trusts your issuer, so mint tokens there\n');
+    t.equal(
+      run.stderr,
+      'emswp: AUTH_JWKS_FILE or AUTH_JWKS_URL is set: the service trusts your issuer, so mint tokens there\n',
+    );
     t.equal(run.stdout, '');
   }
   await t.rejects(stat(developmentKeyFile(dataDir)), { code: 'ENOENT' }, 'no development key was made');
 
-  const misconfigured = await runEmswp(['token', '--role', 'admin'], { DATA_DIR: dataDir, AUTH_JWKS_FILE: '/etc/emswp/issuer-jwks.json' });
+  const misconfigured = await runEmswp(['token', '--role', 'admin'], {
+    DATA_DIR: dataDir,
+    AUTH_JWKS_FILE: '/etc/emswp/issuer-jwks.json',
+  });
   t.equal(misconfigured.code, 2, 'a configuration error exits 2');
   t.match(misconfigured.stderr, /^emswp: configuration error: AUTH_ISSUER: /);
 });

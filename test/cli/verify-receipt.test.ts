@@ -12,7 +12,11 @@ const emswp = (args: string[], cwd: string) => runEmswp(args, {}, { cwd });
 
 const service = await generateSigningKey('EdDSA');
 const intruder = await generateSigningKey('EdDSA');
-const signingKey = (privateJwk = service.privateJwk): ReceiptSigningKey => ({ privateJwk, kid: service.privateJwk.kid as string, alg: 'EdDSA' });
+const signingKey = (privateJwk = service.privateJwk): ReceiptSigningKey => ({
+  privateJwk,
+  kid: service.privateJwk.kid as string,
+  alg: 'EdDSA',
+});
 const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(50_000)]);
 const documentId = randomUUID();
 const schoolId = randomUUID();
@@ -74,7 +78,9 @@ t.test('the JWKS fetched from the service URL, the receipt as the API returned i
   const server = createServer((request, response) => {
     requests += 1;
     if (request.url === '/.well-known/jwks.json') {
-      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [service.publicJwk] }));
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ keys: [service.publicJwk] }));
     } else {
       response.writeHead(404).end();
     }
@@ -84,7 +90,17 @@ t.test('the JWKS fetched from the service URL, the receipt as the API returned i
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const [valid, missing] = await Promise.all([
-    emswp(['verify-receipt', 'receipt.json', '--jwks', `${base}/.well-known/jwks.json`, '--issuer', 'https://emswp.example'], dir),
+    emswp(
+      [
+        'verify-receipt',
+        'receipt.json',
+        '--jwks',
+        `${base}/.well-known/jwks.json`,
+        '--issuer',
+        'https://emswp.example',
+      ],
+      dir,
+    ),
     emswp(['verify-receipt', 'receipt.json', '--jwks', `${base}/nothing-here.json`], dir),
   ]);
   t.equal(valid.code, 0, valid.stderr);

@@ -29,7 +29,9 @@ t.test('a stream in many chunks hashes to the SHA-256 of its bytes, with its siz
 });
 
 t.test('the first bytes are kept across chunks smaller than the head', async (t) => {
-  const digest = await digestStream(Readable.from([Buffer.from('%P'), Buffer.from('D'), Buffer.from('F-1.4 and the rest')]));
+  const digest = await digestStream(
+    Readable.from([Buffer.from('%P'), Buffer.from('D'), Buffer.from('F-1.4 and the rest')]),
+  );
   t.equal(digest.head.toString('latin1'), '%PDF-1.4 and the');
   t.ok(isPdf(digest.head));
   t.equal(digest.size, 21);
@@ -71,13 +73,21 @@ t.test('hashing 256 MiB does not hold the content in memory', async (t) => {
 });
 
 t.test('content past the limit stops the digest', async (t) => {
-  await t.rejects(digestStream(Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), { maxBytes: 1000 }), ContentTooLargeError);
+  await t.rejects(
+    digestStream(Readable.from([Buffer.alloc(600), Buffer.alloc(600)]), { maxBytes: 1000 }),
+    ContentTooLargeError,
+  );
   const exact = await digestStream(Readable.from([Buffer.alloc(600), Buffer.alloc(400)]), { maxBytes: 1000 });
   t.equal(exact.size, 1000);
 });
 
 t.test('strings are hashed as UTF-8', async (t) => {
-  t.equal(sha256Hex('é'), createHash('sha256').update(Buffer.from([0xc3, 0xa9])).digest('hex'));
+  t.equal(
+    sha256Hex('é'),
+    createHash('sha256')
+      .update(Buffer.from([0xc3, 0xa9]))
+      .digest('hex'),
+  );
   const digest = await digestStream(Readable.from(['é']));
   t.equal(digest.size, 2);
 });

@@ -1,11 +1,23 @@
 import t from 'tap';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { algorithmFitsKey, generateSigningKey, isSignatureAlgorithm, publicJwkOf, signatureAlgorithms } from '../../src/crypto/jwk.js';
+import {
+  algorithmFitsKey,
+  generateSigningKey,
+  isSignatureAlgorithm,
+  publicJwkOf,
+  signatureAlgorithms,
+} from '../../src/crypto/jwk.js';
 
 const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 t.test('each accepted algorithm makes a key pair whose kid is the RFC 7638 thumbprint', async (t) => {
-  const expected = { EdDSA: ['OKP', 'Ed25519'], ES256: ['EC', 'P-256'], ES384: ['EC', 'P-384'], PS256: ['RSA', undefined], RS256: ['RSA', undefined] };
+  const expected = {
+    EdDSA: ['OKP', 'Ed25519'],
+    ES256: ['EC', 'P-256'],
+    ES384: ['EC', 'P-384'],
+    PS256: ['RSA', undefined],
+    RS256: ['RSA', undefined],
+  };
   for (const alg of signatureAlgorithms) {
     const { privateJwk, publicJwk } = await generateSigningKey(alg);
     t.equal(privateJwk.kty, expected[alg][0], `${alg} kty`);
@@ -16,7 +28,8 @@ t.test('each accepted algorithm makes a key pair whose kid is the RFC 7638 thumb
     t.equal(privateJwk.kid, await calculateJwkThumbprint(publicJwk));
     t.equal(publicJwk.kid, privateJwk.kid);
     for (const member of privateMembers) t.notOk(member in publicJwk, `${alg} public key has no ${member}`);
-    if (privateJwk.kty === 'RSA') t.equal(Buffer.from(privateJwk.n as string, 'base64url').length * 8, 3072, 'RSA modulus is 3072 bits');
+    if (privateJwk.kty === 'RSA')
+      t.equal(Buffer.from(privateJwk.n as string, 'base64url').length * 8, 3072, 'RSA modulus is 3072 bits');
     t.ok(algorithmFitsKey(alg, publicJwk));
   }
 });
@@ -42,11 +55,24 @@ t.test('an algorithm fits only its own kind of key', async (t) => {
 });
 
 t.test('the public part keeps only public members, whatever else the JWK holds', async (t) => {
-  const jwk = { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'secret', alg: 'ES256', kid: 'k1', key_ops: ['sign'], ext: true, x5c: ['MII'], extra: 'secret too' } as JWK;
+  const jwk = {
+    kty: 'EC',
+    crv: 'P-256',
+    x: 'x',
+    y: 'y',
+    d: 'secret',
+    alg: 'ES256',
+    kid: 'k1',
+    key_ops: ['sign'],
+    ext: true,
+    x5c: ['MII'],
+    extra: 'secret too',
+  } as JWK;
   t.same(publicJwkOf(jwk), { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', alg: 'ES256', kid: 'k1', use: 'sig' });
 });
 
 t.test('none and HMAC are never signature algorithms', async (t) => {
-  for (const alg of ['none', 'HS256', 'HS384', 'HS512', 'ES512', 'RS512', 'Ed25519', '', undefined, 1]) t.notOk(isSignatureAlgorithm(alg), String(alg));
+  for (const alg of ['none', 'HS256', 'HS384', 'HS512', 'ES512', 'RS512', 'Ed25519', '', undefined, 1])
+    t.notOk(isSignatureAlgorithm(alg), String(alg));
   for (const alg of signatureAlgorithms) t.ok(isSignatureAlgorithm(alg));
 });

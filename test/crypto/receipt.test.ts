@@ -69,7 +69,10 @@ t.test('a holder checks a receipt and the PDF it holds, and is told what that do
   t.same(decodeProtectedHeader(receipt), { alg: 'ES256', kid: service.privateJwk.kid, typ: 'emswp-receipt+jwt' });
   const dir = t.testdir({ 'document.pdf': pdf });
 
-  const result = await verifyReceipt(receipt, jwks, { file: join(dir, 'document.pdf'), expectedIssuer: 'https://emswp.example' });
+  const result = await verifyReceipt(receipt, jwks, {
+    file: join(dir, 'document.pdf'),
+    expectedIssuer: 'https://emswp.example',
+  });
   t.equal(result.payload.document.id, documentId);
   t.equal(result.header.kid, service.privateJwk.kid);
   t.equal(result.key.kid, service.publicJwk.kid);
@@ -138,25 +141,49 @@ t.test('refusals', async (t) => {
   });
 
   t.test('a wrong file, and a file cut short', async (t) => {
-    const dir = t.testdir({ 'other.pdf': Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(1000)]), 'short.pdf': pdf.subarray(0, pdf.length - 1) });
-    await refusedFor(t, verifyReceipt(good, jwks, { file: join(dir, 'other.pdf') }), 'file_mismatch', /the file is not this document/);
-    await refusedFor(t, verifyReceipt(good, jwks, { file: join(dir, 'short.pdf') }), 'file_mismatch', new RegExp(`${pdf.length - 1} bytes`));
+    const dir = t.testdir({
+      'other.pdf': Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(1000)]),
+      'short.pdf': pdf.subarray(0, pdf.length - 1),
+    });
+    await refusedFor(
+      t,
+      verifyReceipt(good, jwks, { file: join(dir, 'other.pdf') }),
+      'file_mismatch',
+      /the file is not this document/,
+    );
+    await refusedFor(
+      t,
+      verifyReceipt(good, jwks, { file: join(dir, 'short.pdf') }),
+      'file_mismatch',
+      new RegExp(`${pdf.length - 1} bytes`),
+    );
   });
 
   t.test('a school manifest or an access token signed with the service key is not a receipt', async (t) => {
     const manifest = await signManifest(service.privateJwk, receiptPayload());
     await refusedFor(t, verifyReceipt(manifest, jwks), 'wrong_typ', /typ is "emswp-manifest\+jwt"/);
     const key = await importJWK(service.privateJwk, 'ES256');
-    const token = await new CompactSign(Buffer.from(JSON.stringify(receiptPayload()))).setProtectedHeader({ alg: 'ES256', kid: service.privateJwk.kid, typ: 'JWT' }).sign(key);
+    const token = await new CompactSign(Buffer.from(JSON.stringify(receiptPayload())))
+      .setProtectedHeader({ alg: 'ES256', kid: service.privateJwk.kid, typ: 'JWT' })
+      .sign(key);
     await refusedFor(t, verifyReceipt(token, jwks), 'wrong_typ');
-    const untyped = await new CompactSign(Buffer.from(JSON.stringify(receiptPayload()))).setProtectedHeader({ alg: 'ES256', kid: service.privateJwk.kid }).sign(key);
+    const untyped = await new CompactSign(Buffer.from(JSON.stringify(receiptPayload())))
+      .setProtectedHeader({ alg: 'ES256', kid: service.privateJwk.kid })
+      .sign(key);
     await refusedFor(t, verifyReceipt(untyped, jwks), 'wrong_typ');
   });
 
   t.test('a receipt carrying its own key is refused, never verified with that key', async (t) => {
     const key = await importJWK(intruder.privateJwk, 'ES256');
-    const header = { alg: 'ES256', kid: intruder.privateJwk.kid, typ: 'emswp-receipt+jwt', jwk: publicJwkOf(intruder.publicJwk) };
-    const forged = await new CompactSign(Buffer.from(JSON.stringify(receiptPayload()))).setProtectedHeader(header).sign(key);
+    const header = {
+      alg: 'ES256',
+      kid: intruder.privateJwk.kid,
+      typ: 'emswp-receipt+jwt',
+      jwk: publicJwkOf(intruder.publicJwk),
+    };
+    const forged = await new CompactSign(Buffer.from(JSON.stringify(receiptPayload())))
+      .setProtectedHeader(header)
+      .sign(key);
     await refusedFor(t, verifyReceipt(forged, jwks), 'malformed', /jwk/);
   });
 
@@ -178,21 +205,41 @@ t.test('refusals', async (t) => {
     const key = serviceKey(service);
     const sign = (payload: unknown) =>
       importJWK(service.privateJwk, 'ES256').then((k) =>
-        new CompactSign(Buffer.from(JSON.stringify(payload))).setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'emswp-receipt+jwt' }).sign(k),
+        new CompactSign(Buffer.from(JSON.stringify(payload)))
+          .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'emswp-receipt+jwt' })
+          .sign(k),
       );
     const base = receiptPayload();
     const { sha256: _sha, ...withoutSha } = base.document;
-    await refusedFor(t, verifyReceipt(await sign({ ...base, document: withoutSha }), jwks), 'malformed', /\/document\/sha256/);
-    await refusedFor(t, verifyReceipt(await sign({ ...base, sub: randomUUID() }), jwks), 'malformed', /sub is not its document id/);
+    await refusedFor(
+      t,
+      verifyReceipt(await sign({ ...base, document: withoutSha }), jwks),
+      'malformed',
+      /\/document\/sha256/,
+    );
+    await refusedFor(
+      t,
+      verifyReceipt(await sign({ ...base, sub: randomUUID() }), jwks),
+      'malformed',
+      /sub is not its document id/,
+    );
     await refusedFor(t, verifyReceipt(await sign([1]), jwks), 'malformed');
   });
 
   t.test('an issuer other than the one expected', async (t) => {
-    await refusedFor(t, verifyReceipt(good, jwks, { expectedIssuer: 'https://other.example' }), 'issuer_mismatch', /issued by https:\/\/emswp\.example/);
+    await refusedFor(
+      t,
+      verifyReceipt(good, jwks, { expectedIssuer: 'https://other.example' }),
+      'issuer_mismatch',
+      /issued by https:\/\/emswp\.example/,
+    );
   });
 
   t.test('a receipt dated in the future', async (t) => {
-    const future = await signReceipt(serviceKey(service), receiptPayload({ iat: Math.floor(Date.now() / 1000) + 3600 }));
+    const future = await signReceipt(
+      serviceKey(service),
+      receiptPayload({ iat: Math.floor(Date.now() / 1000) + 3600 }),
+    );
     await refusedFor(t, verifyReceipt(future, jwks), 'dated_in_future');
   });
 
@@ -203,11 +250,19 @@ t.test('refusals', async (t) => {
 
 t.test('signReceipt refuses a payload that is not a receipt, since that is a bug in the caller', async (t) => {
   const base = receiptPayload();
-  await t.rejects(signReceipt(serviceKey(service), { ...base, document: { ...base.document, signed_at: new Date() as unknown as string } }), /\/document\/signed_at/);
+  await t.rejects(
+    signReceipt(serviceKey(service), {
+      ...base,
+      document: { ...base.document, signed_at: new Date() as unknown as string },
+    }),
+    /\/document\/signed_at/,
+  );
   await t.rejects(signReceipt(serviceKey(service), { ...base, sub: randomUUID() }), /sub must be the document id/);
-  await t.rejects(signReceipt(serviceKey(service), { ...base, document: { ...base.document, sha256: 'ABC' } }), /\/document\/sha256/);
+  await t.rejects(
+    signReceipt(serviceKey(service), { ...base, document: { ...base.document, sha256: 'ABC' } }),
+    /\/document\/sha256/,
+  );
 });
-
 
 t.test('an already imported private key (as the service key carries) signs the same receipt', async (t) => {
   const privateKey = createPrivateKey({ key: service.privateJwk as JsonWebKey, format: 'jwk' });

@@ -15,32 +15,35 @@ async function keyFolder(t: Test): Promise<string> {
   return folder;
 }
 
-t.test('on first start the service makes its Ed25519 key in DATA_DIR, private to its owner, and publishes the public half', async (t) => {
-  const ctx = await buildTestApp(t);
-  const file = defaultServiceKeyFile(ctx.directory);
-  t.equal((await stat(file)).mode & 0o777, 0o600, 'the key file is mode 0600');
+t.test(
+  'on first start the service makes its Ed25519 key in DATA_DIR, private to its owner, and publishes the public half',
+  async (t) => {
+    const ctx = await buildTestApp(t);
+    const file = defaultServiceKeyFile(ctx.directory);
+    t.equal((await stat(file)).mode & 0o777, 0o600, 'the key file is mode 0600');
 
-  const response = await ctx.app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
-  t.equal(response.statusCode, 200);
-  t.equal(response.headers['cache-control'], 'public, max-age=300');
-  const { keys } = response.json<{ keys: JWK[] }>();
-  t.equal(keys.length, 1);
-  const [published] = keys as [JWK];
-  t.match(published, { kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', kid: ctx.app.serviceKey.kid });
-  t.same(Object.keys(published).sort(), ['alg', 'crv', 'kid', 'kty', 'use', 'x'], 'public members only');
+    const response = await ctx.app.inject({ method: 'GET', url: '/.well-known/jwks.json' });
+    t.equal(response.statusCode, 200);
+    t.equal(response.headers['cache-control'], 'public, max-age=300');
+    const { keys } = response.json<{ keys: JWK[] }>();
+    t.equal(keys.length, 1);
+    const [published] = keys as [JWK];
+    t.match(published, { kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', kid: ctx.app.serviceKey.kid });
+    t.same(Object.keys(published).sort(), ['alg', 'crv', 'kid', 'kty', 'use', 'x'], 'public members only');
 
-  // What receipts and checkpoints will do: sign with app.serviceKey, verify with the published set alone.
-  const jws = await new CompactSign(new TextEncoder().encode('checkpoint 42'))
-    .setProtectedHeader({ alg: ctx.app.serviceKey.alg, kid: ctx.app.serviceKey.kid })
-    .sign(ctx.app.serviceKey.privateKey);
-  const verified = await compactVerify(jws, createLocalJWKSet({ keys }));
-  t.equal(new TextDecoder().decode(verified.payload), 'checkpoint 42');
+    // What receipts and checkpoints will do: sign with app.serviceKey, verify with the published set alone.
+    const jws = await new CompactSign(new TextEncoder().encode('checkpoint 42'))
+      .setProtectedHeader({ alg: ctx.app.serviceKey.alg, kid: ctx.app.serviceKey.kid })
+      .sign(ctx.app.serviceKey.privateKey);
+    const verified = await compactVerify(jws, createLocalJWKSet({ keys }));
+    t.equal(new TextDecoder().decode(verified.payload), 'checkpoint 42');
 
-  await t.test('the next start uses the same key', async (t) => {
-    const again = await buildTestApp(t, { DATA_DIR: ctx.directory });
-    t.equal(again.app.serviceKey.kid, ctx.app.serviceKey.kid);
-  });
-});
+    await t.test('the next start uses the same key', async (t) => {
+      const again = await buildTestApp(t, { DATA_DIR: ctx.directory });
+      t.equal(again.app.serviceKey.kid, ctx.app.serviceKey.kid);
+    });
+  },
+);
 
 t.test('SERVICE_SIGNING_KEY_FILE names the key to use, of any accepted algorithm', async (t) => {
   const directory = await keyFolder(t);
@@ -50,7 +53,9 @@ t.test('SERVICE_SIGNING_KEY_FILE names the key to use, of any accepted algorithm
   const ctx = await buildTestApp(t, { SERVICE_SIGNING_KEY_FILE: file });
   t.match(ctx.app.serviceKey, { kid: 'receipts-2027', alg: 'ES256' });
   const { keys } = (await ctx.app.inject({ method: 'GET', url: '/.well-known/jwks.json' })).json<{ keys: JWK[] }>();
-  t.same(keys, [{ kty: 'EC', crv: 'P-256', x: privateJwk.x, y: privateJwk.y, kid: 'receipts-2027', alg: 'ES256', use: 'sig' }]);
+  t.same(keys, [
+    { kty: 'EC', crv: 'P-256', x: privateJwk.x, y: privateJwk.y, kid: 'receipts-2027', alg: 'ES256', use: 'sig' },
+  ]);
 });
 
 t.test('a missing or unusable SERVICE_SIGNING_KEY_FILE stops the start, naming the variable', async (t) => {

@@ -56,7 +56,11 @@ t.test('two migrators starting together on one fresh database both succeed, each
   const [fromA, fromB] = await Promise.all([migrateToLatest(a), migrateToLatest(b)]);
   const expected = await onDisk();
   const names = [...fromA, ...fromB].map((result) => result.migrationName).sort();
-  t.same(names, expected, `every migration was applied by exactly one of them (a: ${fromA.length}, b: ${fromB.length})`);
+  t.same(
+    names,
+    expected,
+    `every migration was applied by exactly one of them (a: ${fromA.length}, b: ${fromB.length})`,
+  );
   t.same(await applied(a), expected);
 });
 
@@ -67,7 +71,7 @@ t.test('a failing migration leaves no trace and names itself', async (t) => {
   await writeFile(join(folder, '0001_good.sql'), 'create table good_things (id int primary key);\n');
   await writeFile(
     join(folder, '0002_broken.sql'),
-    "create table half_done (id int primary key);\ninsert into half_done values (1);\nselect no_such_column from good_things;\n",
+    'create table half_done (id int primary key);\ninsert into half_done values (1);\nselect no_such_column from good_things;\n',
   );
 
   const error = await migrateToLatest(db, folder).then(

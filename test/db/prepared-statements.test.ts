@@ -25,9 +25,15 @@ t.test("a document's bytes are written by a prepared statement, and its reads ar
   // One connection, so the session whose prepared statements are listed is the one that wrote.
   const { db } = createDatabase(ctx.database.url, 1);
   t.teardown(() => db.destroy());
-  await db.insertInto('document_chunks').values({ document_id: document.id, seq: 1, bytes: Buffer.from('more') }).execute();
+  await db
+    .insertInto('document_chunks')
+    .values({ document_id: document.id, seq: 1, bytes: Buffer.from('more') })
+    .execute();
   await db.selectFrom('document_chunks').select('seq').where('document_id', '=', document.id).execute();
-  const { rows } = await sql<{ name: string; statement: string }>`select name, statement from pg_prepared_statements`.execute(db);
+  const { rows } = await sql<{
+    name: string;
+    statement: string;
+  }>`select name, statement from pg_prepared_statements`.execute(db);
   t.same(
     rows.map((row) => row.statement),
     ['insert into "document_chunks" ("document_id", "seq", "bytes") values ($1, $2, $3)'],
@@ -51,6 +57,10 @@ t.test('a migration that adds a column to documents does not break submissions o
   const after = await submit(ctx, school, applicant, { file });
   t.equal(after.response.statusCode, 201, after.response.body);
   t.equal(after.document.status, 'verified');
-  const content = await ctx.app.inject({ method: 'GET', url: `/v1/documents/${after.document.id}/content`, headers: bearer(school.token) });
+  const content = await ctx.app.inject({
+    method: 'GET',
+    url: `/v1/documents/${after.document.id}/content`,
+    headers: bearer(school.token),
+  });
   t.ok(content.rawPayload.equals(file), 'stored unchanged');
 });

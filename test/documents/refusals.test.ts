@@ -12,9 +12,20 @@ import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
 const documentTables = ['documents', 'document_chunks', 'document_events', 'letter_requests'];
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
-async function expectSubmissionRefused(t: Test, ctx: TestApp, token: string, body: { payload: Buffer; headers: Record<string, string> }, code: ErrorCode) {
+async function expectSubmissionRefused(
+  t: Test,
+  ctx: TestApp,
+  token: string,
+  body: { payload: Buffer; headers: Record<string, string> },
+  code: ErrorCode,
+) {
   const before = await snapshotTables(ctx.db, documentTables);
-  const response = await ctx.app.inject({ method: 'POST', url: '/v1/documents', headers: { ...body.headers, ...bearer(token) }, payload: body.payload });
+  const response = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/documents',
+    headers: { ...body.headers, ...bearer(token) },
+    payload: body.payload,
+  });
   const problem = expectProblem(t, response, code);
   t.same(await snapshotTables(ctx.db, documentTables), before, 'nothing was stored');
   return problem;
@@ -39,7 +50,16 @@ t.test('every bad submission is refused with its code and leaves nothing stored'
   });
 
   t.test('a wrong size in the manifest', async (t) => {
-    const manifest = await signedManifest(school, file, who, { override: { document: { type: 'transcript', sha256: createHash('sha256').update(file).digest('hex'), size: file.length + 1, media_type: 'application/pdf' } } });
+    const manifest = await signedManifest(school, file, who, {
+      override: {
+        document: {
+          type: 'transcript',
+          sha256: createHash('sha256').update(file).digest('hex'),
+          size: file.length + 1,
+          media_type: 'application/pdf',
+        },
+      },
+    });
     await refuse(t, ctx, school, submissionParts(manifest, file), 'digest_mismatch');
   });
 
@@ -49,7 +69,13 @@ t.test('every bad submission is refused with its code and leaves nothing stored'
   });
 
   t.test('an unknown kid', async (t) => {
-    await refuse(t, ctx, school, submissionParts(await signed({ sign: { header: { kid: 'no-such-key' } } }), file), 'unknown_key');
+    await refuse(
+      t,
+      ctx,
+      school,
+      submissionParts(await signed({ sign: { header: { kid: 'no-such-key' } } }), file),
+      'unknown_key',
+    );
   });
 
   t.test('alg none', async (t) => {
@@ -76,7 +102,13 @@ t.test('every bad submission is refused with its code and leaves nothing stored'
 
   t.test('a manifest with a crit header', async (t) => {
     // jose will not sign with an unknown critical member, so this one is signed by hand.
-    const header = b64({ alg: 'EdDSA', kid: school.key.publicJwk.kid, typ: 'emswp-manifest+jwt', crit: ['exp'], exp: 1 });
+    const header = b64({
+      alg: 'EdDSA',
+      kid: school.key.publicJwk.kid,
+      typ: 'emswp-manifest+jwt',
+      crit: ['exp'],
+      exp: 1,
+    });
     const input = `${header}.${b64(manifestPayload(school, file, who))}`;
     const key = createPrivateKey({ key: school.key.privateJwk as JsonWebKey, format: 'jwk' });
     const manifest = `${input}.${cryptoSign(null, Buffer.from(input), key).toString('base64url')}`;
@@ -84,19 +116,43 @@ t.test('every bad submission is refused with its code and leaves nothing stored'
   });
 
   t.test('a payload with an unknown field', async (t) => {
-    await refuse(t, ctx, school, submissionParts(await signed({ override: { note: 'hello' } }), file), 'manifest_invalid');
+    await refuse(
+      t,
+      ctx,
+      school,
+      submissionParts(await signed({ override: { note: 'hello' } }), file),
+      'manifest_invalid',
+    );
   });
 
   t.test('a payload with a missing field', async (t) => {
-    await refuse(t, ctx, school, submissionParts(await signed({ override: { jti: undefined } }), file), 'manifest_invalid');
+    await refuse(
+      t,
+      ctx,
+      school,
+      submissionParts(await signed({ override: { jti: undefined } }), file),
+      'manifest_invalid',
+    );
   });
 
   t.test('an iat in the future', async (t) => {
-    await refuse(t, ctx, school, submissionParts(await signed({ iat: Math.floor(Date.now() / 1000) + 3600 }), file), 'manifest_invalid');
+    await refuse(
+      t,
+      ctx,
+      school,
+      submissionParts(await signed({ iat: Math.floor(Date.now() / 1000) + 3600 }), file),
+      'manifest_invalid',
+    );
   });
 
   t.test('an issuer that is not the calling school', async (t) => {
-    await refuse(t, ctx, school, submissionParts(await signed({ override: { iss: otherSchool.wdoms_id } }), file), 'issuer_mismatch');
+    await refuse(
+      t,
+      ctx,
+      school,
+      submissionParts(await signed({ override: { iss: otherSchool.wdoms_id } }), file),
+      'issuer_mismatch',
+    );
   });
 
   t.test('a file that is not a PDF, named .pdf', async (t) => {
@@ -112,12 +168,24 @@ t.test('every bad submission is refused with its code and leaves nothing stored'
 
   t.test('a file over MAX_DOCUMENT_BYTES', async (t) => {
     const big = pdf('big', 300 * 1024);
-    const problem = await refuse(t, ctx, school, submissionParts(await signedManifest(school, big, who), big), 'payload_too_large');
+    const problem = await refuse(
+      t,
+      ctx,
+      school,
+      submissionParts(await signedManifest(school, big, who), big),
+      'payload_too_large',
+    );
     t.match(problem.detail, /262144/);
   });
 
   t.test('two files', async (t) => {
-    await refuse(t, ctx, school, [...submissionParts(await signed(), file), { kind: 'file', name: 'file', filename: 'again.pdf', data: file }], 'multipart_invalid');
+    await refuse(
+      t,
+      ctx,
+      school,
+      [...submissionParts(await signed(), file), { kind: 'file', name: 'file', filename: 'again.pdf', data: file }],
+      'multipart_invalid',
+    );
   });
 
   t.test('the file part missing', async (t) => {
@@ -129,7 +197,13 @@ t.test('every bad submission is refused with its code and leaves nothing stored'
   });
 
   t.test('an extra field', async (t) => {
-    await refuse(t, ctx, school, [...submissionParts(await signed(), file), { kind: 'field', name: 'comment', value: 'x' }], 'multipart_invalid');
+    await refuse(
+      t,
+      ctx,
+      school,
+      [...submissionParts(await signed(), file), { kind: 'field', name: 'comment', value: 'x' }],
+      'multipart_invalid',
+    );
   });
 
   t.test('a 1 MiB manifest field', async (t) => {
@@ -138,12 +212,23 @@ t.test('every bad submission is refused with its code and leaves nothing stored'
 
   t.test('a truncated multipart body', async (t) => {
     const body = multipartBody(submissionParts(await signed(), pdf('x', 100_000)));
-    await expectSubmissionRefused(t, ctx, school.token, { ...body, payload: body.payload.subarray(0, body.payload.length - 50_000) }, 'multipart_invalid');
+    await expectSubmissionRefused(
+      t,
+      ctx,
+      school.token,
+      { ...body, payload: body.payload.subarray(0, body.payload.length - 50_000) },
+      'multipart_invalid',
+    );
   });
 
   t.test('a JSON body instead of multipart', async (t) => {
     const before = await snapshotTables(ctx.db, documentTables);
-    const response = await ctx.app.inject({ method: 'POST', url: '/v1/documents', headers: bearer(school.token), payload: { manifest: await signed() } });
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/documents',
+      headers: bearer(school.token),
+      payload: { manifest: await signed() },
+    });
     expectProblem(t, response, 'unsupported_media_type');
     t.same(await snapshotTables(ctx.db, documentTables), before);
   });
@@ -176,7 +261,13 @@ t.test('a pending or suspended school cannot submit', async (t) => {
   for (const status of ['pending', 'suspended'] as const) {
     const school = await registerSchool(ctx, { status });
     const file = pdf();
-    const problem = await refuse(t, ctx, school, submissionParts(await signedManifest(school, file, applicant), file), 'school_not_active');
+    const problem = await refuse(
+      t,
+      ctx,
+      school,
+      submissionParts(await signedManifest(school, file, applicant), file),
+      'school_not_active',
+    );
     t.match(problem.detail, new RegExp(status));
   }
 });
@@ -198,16 +289,40 @@ t.test('letters must answer an open request of the same applicant', async (t) =>
 
   const lor = (letter_id?: string) => ({ type: 'lor' as const, letter_id });
   const file = pdf();
-  await refuse(t, ctx, school, submissionParts(await signedManifest(school, file, applicant, lor(randomUUID())), file), 'letter_invalid');
+  await refuse(
+    t,
+    ctx,
+    school,
+    submissionParts(await signedManifest(school, file, applicant, lor(randomUUID())), file),
+    'letter_invalid',
+  );
   const othersLetter = await ask(other);
-  await refuse(t, ctx, school, submissionParts(await signedManifest(school, file, applicant, lor(othersLetter)), file), 'letter_invalid');
-  await refuse(t, ctx, school, submissionParts(await signedManifest(school, file, applicant, { type: 'lor' }), file), 'manifest_invalid');
+  await refuse(
+    t,
+    ctx,
+    school,
+    submissionParts(await signedManifest(school, file, applicant, lor(othersLetter)), file),
+    'letter_invalid',
+  );
+  await refuse(
+    t,
+    ctx,
+    school,
+    submissionParts(await signedManifest(school, file, applicant, { type: 'lor' }), file),
+    'manifest_invalid',
+  );
 
   const letter = await ask(applicant);
   const first = await submit(ctx, school, applicant, lor(letter));
   t.equal(first.response.statusCode, 201, first.response.body);
   const second = pdf();
-  await refuse(t, ctx, school, submissionParts(await signedManifest(school, second, applicant, lor(letter)), second), 'letter_invalid');
+  await refuse(
+    t,
+    ctx,
+    school,
+    submissionParts(await signedManifest(school, second, applicant, lor(letter)), second),
+    'letter_invalid',
+  );
 });
 
 t.test("a school cannot supersede another school's document, nor one of another type or applicant", async (t) => {
@@ -225,6 +340,12 @@ t.test("a school cannot supersede another school's document, nor one of another 
     [ours.document.id, someoneElse, 'transcript'],
     [ours.document.id, applicant, 'mspe'],
   ] as const) {
-    await refuse(t, ctx, school, submissionParts(await signedManifest(school, file, who, { supersedes, type }), file), 'supersede_invalid');
+    await refuse(
+      t,
+      ctx,
+      school,
+      submissionParts(await signedManifest(school, file, who, { supersedes, type }), file),
+      'supersede_invalid',
+    );
   }
 });

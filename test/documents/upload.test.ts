@@ -30,33 +30,37 @@ async function collect(chunks: AsyncIterable<Buffer>): Promise<Buffer[]> {
   return all;
 }
 
-const piecesOf = (bytes: Buffer, size: number) => Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+const piecesOf = (bytes: Buffer, size: number) =>
+  Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
 
-t.test('a file that fits one chunk stays in memory; a larger one is spooled to disk and removed by discard', async (t) => {
-  const spools = await privateTmpdir(t);
+t.test(
+  'a file that fits one chunk stays in memory; a larger one is spooled to disk and removed by discard',
+  async (t) => {
+    const spools = await privateTmpdir(t);
 
-  const small = pdf('small', 1000);
-  const inMemory = await receiveFile(Readable.from(piecesOf(small, 100)), 4096);
-  t.same(await readdir(spools), [], 'nothing written for a file of one chunk');
-  t.equal(inMemory.sha256, createHash('sha256').update(small).digest('hex'));
-  t.same(await collect(inMemory.chunks()), [small], 'given back as one chunk');
-  await inMemory.discard();
+    const small = pdf('small', 1000);
+    const inMemory = await receiveFile(Readable.from(piecesOf(small, 100)), 4096);
+    t.same(await readdir(spools), [], 'nothing written for a file of one chunk');
+    t.equal(inMemory.sha256, createHash('sha256').update(small).digest('hex'));
+    t.same(await collect(inMemory.chunks()), [small], 'given back as one chunk');
+    await inMemory.discard();
 
-  const large = pdf('large', 10_000);
-  const spooled = await receiveFile(Readable.from(piecesOf(large, 700)), 4096);
-  t.equal((await readdir(spools)).length, 1, 'one private spool directory while the file is held');
-  t.equal(spooled.size, large.length);
-  t.equal(spooled.sha256, createHash('sha256').update(large).digest('hex'));
-  const chunks = await collect(spooled.chunks());
-  t.same(
-    chunks.map((chunk) => chunk.length),
-    [4096, 4096, large.length - 8192],
-    'read back in chunks of the stored size',
-  );
-  t.ok(Buffer.concat(chunks).equals(large), 'unchanged');
-  await spooled.discard();
-  t.same(await readdir(spools), [], 'discard removes the spool');
-});
+    const large = pdf('large', 10_000);
+    const spooled = await receiveFile(Readable.from(piecesOf(large, 700)), 4096);
+    t.equal((await readdir(spools)).length, 1, 'one private spool directory while the file is held');
+    t.equal(spooled.size, large.length);
+    t.equal(spooled.sha256, createHash('sha256').update(large).digest('hex'));
+    const chunks = await collect(spooled.chunks());
+    t.same(
+      chunks.map((chunk) => chunk.length),
+      [4096, 4096, large.length - 8192],
+      'read back in chunks of the stored size',
+    );
+    t.ok(Buffer.concat(chunks).equals(large), 'unchanged');
+    await spooled.discard();
+    t.same(await readdir(spools), [], 'discard removes the spool');
+  },
+);
 
 t.test('a broken stream leaves no spool behind', async (t) => {
   const spools = await privateTmpdir(t);
@@ -82,7 +86,11 @@ t.test('uploads through the API leave no temporary files, stored or refused', as
   const large = pdf('three chunks', 2 * 1024 * 1024 + 5);
   const storedLarge = await submit(ctx, school, applicant, { file: large });
   t.equal(storedLarge.response.statusCode, 201, storedLarge.response.body);
-  const content = await ctx.app.inject({ method: 'GET', url: `/v1/documents/${storedLarge.document.id}/content`, headers: bearer(school.token) });
+  const content = await ctx.app.inject({
+    method: 'GET',
+    url: `/v1/documents/${storedLarge.document.id}/content`,
+    headers: bearer(school.token),
+  });
   t.ok(content.rawPayload.equals(large), 'a spooled file is stored unchanged');
 
   const documentTables = ['documents', 'document_chunks', 'document_events'];
@@ -93,10 +101,22 @@ t.test('uploads through the API leave no temporary files, stored or refused', as
     payload: body.payload,
   });
   const tampered = Buffer.concat([large.subarray(0, -1), Buffer.from('!')]);
-  await expectRefused(t, ctx, post(multipartBody(submissionParts(await signedManifest(school, large, applicant), tampered))), 'digest_mismatch', documentTables);
+  await expectRefused(
+    t,
+    ctx,
+    post(multipartBody(submissionParts(await signedManifest(school, large, applicant), tampered))),
+    'digest_mismatch',
+    documentTables,
+  );
 
   const body = multipartBody(submissionParts(await signedManifest(school, large, applicant), large));
-  await expectRefused(t, ctx, post({ ...body, payload: body.payload.subarray(0, body.payload.length - 100_000) }), 'multipart_invalid', documentTables);
+  await expectRefused(
+    t,
+    ctx,
+    post({ ...body, payload: body.payload.subarray(0, body.payload.length - 100_000) }),
+    'multipart_invalid',
+    documentTables,
+  );
 
   t.same(await readdir(spools), [], 'no spool left behind');
 });

@@ -6,11 +6,20 @@ import { bearer, buildTestApp } from '../support/test-app.js';
 /** The whole service with its logger writing into an array, at the most talkative level. */
 async function appWithCapturedLog(t: Test) {
   const lines: string[] = [];
-  const { app, issuer } = await buildTestApp(t, {}, createLogger('trace', { write: (line: string) => void lines.push(line) }));
+  const { app, issuer } = await buildTestApp(
+    t,
+    {},
+    createLogger('trace', { write: (line: string) => void lines.push(line) }),
+  );
   return { app, issuer, lines };
 }
 
-const personal = { given_name: 'Zelda', family_name: 'Quixote-Fairweather', date_of_birth: '1997-11-23', email: 'zelda@example.org' };
+const personal = {
+  given_name: 'Zelda',
+  family_name: 'Quixote-Fairweather',
+  date_of_birth: '1997-11-23',
+  email: 'zelda@example.org',
+};
 const manifest = 'eyJhbGciOiJFZERTQSJ9.eyJzaGEyNTYiOiJtYW5pZmVzdC1wYXlsb2FkLW1hcmtlciJ9.c2lnbmF0dXJlLW1hcmtlcg';
 
 function neverLogged(t: Test, lines: string[], secrets: string[]): void {
@@ -29,16 +38,27 @@ t.test('an access token never reaches the log, while the request id does', async
     return { ok: true };
   });
   const token = await issuer.admin();
-  const ok = await app.inject({ method: 'GET', url: '/v1/me', headers: { ...bearer(token), 'x-request-id': 'trace-me-123' } });
+  const ok = await app.inject({
+    method: 'GET',
+    url: '/v1/me',
+    headers: { ...bearer(token), 'x-request-id': 'trace-me-123' },
+  });
   t.equal(ok.statusCode, 200);
-  const bad = await app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}x`, 'x-request-id': 'trace-me-456' } });
+  const bad = await app.inject({
+    method: 'GET',
+    url: '/v1/me',
+    headers: { authorization: `Bearer ${token}x`, 'x-request-id': 'trace-me-456' },
+  });
   t.equal(bad.statusCode, 401);
   t.equal((await app.inject({ method: 'GET', url: '/v1/test/headers', headers: bearer(token) })).statusCode, 200);
 
   const signature = token.split('.')[2] as string;
   neverLogged(t, lines, [token, signature, `Bearer ${token}`]);
   const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
-  t.ok(parsed.some((entry) => entry.reqId === 'trace-me-123'), 'the given request id is logged');
+  t.ok(
+    parsed.some((entry) => entry.reqId === 'trace-me-123'),
+    'the given request id is logged',
+  );
   t.ok(
     parsed.some((entry) => entry.reqId === 'trace-me-456' && entry.code === 'invalid_token'),
     'the refusal is logged with its request id and code',
@@ -69,25 +89,52 @@ t.test('personal fields and manifests never reach the log', async (t) => {
   const token = await issuer.admin();
   const headers = { ...bearer(token), 'content-type': 'application/json' };
 
-  const accepted = await app.inject({ method: 'POST', url: '/v1/test/submissions', headers, payload: { manifest, applicant: personal } });
+  const accepted = await app.inject({
+    method: 'POST',
+    url: '/v1/test/submissions',
+    headers,
+    payload: { manifest, applicant: personal },
+  });
   t.equal(accepted.statusCode, 200);
   // Refused bodies are logged by the error handler: neither the values nor the raw text may appear.
-  const unknownField = await app.inject({ method: 'POST', url: '/v1/test/submissions', headers, payload: { manifest, applicant: personal, extra: 1 } });
+  const unknownField = await app.inject({
+    method: 'POST',
+    url: '/v1/test/submissions',
+    headers,
+    payload: { manifest, applicant: personal, extra: 1 },
+  });
   t.equal(unknownField.statusCode, 400);
-  const broken = await app.inject({ method: 'POST', url: '/v1/test/submissions', headers, payload: `{"manifest":"${manifest}","given_name":"Zelda` });
+  const broken = await app.inject({
+    method: 'POST',
+    url: '/v1/test/submissions',
+    headers,
+    payload: `{"manifest":"${manifest}","given_name":"Zelda`,
+  });
   t.equal(broken.statusCode, 400);
 
   neverLogged(t, lines, [manifest, personal.given_name, personal.family_name, personal.date_of_birth, personal.email]);
-  t.ok(lines.some((line) => line.includes('submission received') && line.includes('[redacted]')), 'the logged objects are there, redacted');
+  t.ok(
+    lines.some((line) => line.includes('submission received') && line.includes('[redacted]')),
+    'the logged objects are there, redacted',
+  );
 });
 
-t.test('personal data nested two levels down (a manifest payload logged while debugging) is redacted too', async (t) => {
-  const { app, issuer, lines } = await appWithCapturedLog(t);
-  app.get('/v1/test/nested', async (request) => {
-    request.log.info({ submission: { applicant: personal } }, 'submission seen');
-    return { ok: true };
-  });
-  t.equal((await app.inject({ method: 'GET', url: '/v1/test/nested', headers: bearer(await issuer.admin()) })).statusCode, 200);
-  t.ok(lines.some((line) => line.includes('submission seen')), 'the line itself was written');
-  neverLogged(t, lines, [personal.given_name, personal.family_name, personal.date_of_birth, personal.email]);
-});
+t.test(
+  'personal data nested two levels down (a manifest payload logged while debugging) is redacted too',
+  async (t) => {
+    const { app, issuer, lines } = await appWithCapturedLog(t);
+    app.get('/v1/test/nested', async (request) => {
+      request.log.info({ submission: { applicant: personal } }, 'submission seen');
+      return { ok: true };
+    });
+    t.equal(
+      (await app.inject({ method: 'GET', url: '/v1/test/nested', headers: bearer(await issuer.admin()) })).statusCode,
+      200,
+    );
+    t.ok(
+      lines.some((line) => line.includes('submission seen')),
+      'the line itself was written',
+    );
+    neverLogged(t, lines, [personal.given_name, personal.family_name, personal.date_of_birth, personal.email]);
+  },
+);

@@ -21,8 +21,10 @@ async function appWithTestRoutes(t: Test) {
     },
     { additionalProperties: false },
   );
-  app.post('/v1/test/applicants', { schema: { body: Applicant, response: { 201: Applicant } } }, async (request, reply) =>
-    reply.status(201).send(request.body),
+  app.post(
+    '/v1/test/applicants',
+    { schema: { body: Applicant, response: { 201: Applicant } } },
+    async (request, reply) => reply.status(201).send(request.body),
   );
   app.get('/v1/test/crash', async () => {
     throw new Error('boom in /work/main/src/secret.ts:12:7 with password hunter2');
@@ -60,7 +62,12 @@ t.test('an unknown route is a 404 problem, with or without a token', async (t) =
 t.test('a body that is not JSON is 400 malformed_json', async (t) => {
   const { app, token } = await appWithTestRoutes(t);
   for (const payload of ['{"given_name": "Ann",', 'given_name=Ann', '']) {
-    const response = await app.inject({ method: 'POST', url: '/v1/test/applicants', headers: { ...bearer(token), ...json }, payload });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/test/applicants',
+      headers: { ...bearer(token), ...json },
+      payload,
+    });
     const body = expectProblem(t, response, 'malformed_json');
     t.notMatch(body.detail, /Ann/, 'the detail does not echo the body');
   }
@@ -70,17 +77,43 @@ t.test('a body that breaks the schema is 400 validation_failed with the field pa
   const { app, token } = await appWithTestRoutes(t);
   const cases: Array<[string, Record<string, unknown>, { path: string; message: RegExp }]> = [
     ['a required field missing', { given_name: 'Ann' }, { path: 'body.date_of_birth', message: /is required/ }],
-    ['a field of the wrong type', { given_name: 'Ann', date_of_birth: '1998-04-02', age: 'old' }, { path: 'body.age', message: /integer/ }],
-    ['a field in the wrong format', { given_name: 'Ann', date_of_birth: '02/04/1998' }, { path: 'body.date_of_birth', message: /format "date"/ }],
-    ['an empty required string', { given_name: '', date_of_birth: '1998-04-02' }, { path: 'body.given_name', message: /fewer than 1/ }],
+    [
+      'a field of the wrong type',
+      { given_name: 'Ann', date_of_birth: '1998-04-02', age: 'old' },
+      { path: 'body.age', message: /integer/ },
+    ],
+    [
+      'a field in the wrong format',
+      { given_name: 'Ann', date_of_birth: '02/04/1998' },
+      { path: 'body.date_of_birth', message: /format "date"/ },
+    ],
+    [
+      'an empty required string',
+      { given_name: '', date_of_birth: '1998-04-02' },
+      { path: 'body.given_name', message: /fewer than 1/ },
+    ],
   ];
   for (const [story, payload, error] of cases) {
-    const response = await app.inject({ method: 'POST', url: '/v1/test/applicants', headers: { ...bearer(token), ...json }, payload });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/v1/test/applicants',
+      headers: { ...bearer(token), ...json },
+      payload,
+    });
     const body = expectProblem(t, response, 'validation_failed');
     t.match(body.errors, [error], `${story}: ${JSON.stringify(body.errors)}`);
   }
-  const array = await app.inject({ method: 'POST', url: '/v1/test/applicants', headers: { ...bearer(token), ...json }, payload: '[1,2]' });
-  t.match(expectProblem(t, array, 'validation_failed').errors, [{ path: 'body', message: /object/ }], 'an array where an object belongs');
+  const array = await app.inject({
+    method: 'POST',
+    url: '/v1/test/applicants',
+    headers: { ...bearer(token), ...json },
+    payload: '[1,2]',
+  });
+  t.match(
+    expectProblem(t, array, 'validation_failed').errors,
+    [{ path: 'body', message: /object/ }],
+    'an array where an object belongs',
+  );
 });
 
 t.test('an unknown field is refused, not silently dropped', async (t) => {
@@ -98,10 +131,24 @@ t.test('an unknown field is refused, not silently dropped', async (t) => {
 t.test('a JSON body over 1 MiB is 413 payload_too_large', async (t) => {
   const { app, token } = await appWithTestRoutes(t);
   const payload = JSON.stringify({ given_name: 'Ann', date_of_birth: '1998-04-02', notes: 'x'.repeat(1024 * 1024) });
-  const response = await app.inject({ method: 'POST', url: '/v1/test/applicants', headers: { ...bearer(token), ...json }, payload });
+  const response = await app.inject({
+    method: 'POST',
+    url: '/v1/test/applicants',
+    headers: { ...bearer(token), ...json },
+    payload,
+  });
   expectProblem(t, response, 'payload_too_large');
-  const justUnder = JSON.stringify({ given_name: 'Ann', date_of_birth: '1998-04-02', notes: 'x'.repeat(1024 * 1024 - 100) });
-  const accepted = await app.inject({ method: 'POST', url: '/v1/test/applicants', headers: { ...bearer(token), ...json }, payload: justUnder });
+  const justUnder = JSON.stringify({
+    given_name: 'Ann',
+    date_of_birth: '1998-04-02',
+    notes: 'x'.repeat(1024 * 1024 - 100),
+  });
+  const accepted = await app.inject({
+    method: 'POST',
+    url: '/v1/test/applicants',
+    headers: { ...bearer(token), ...json },
+    payload: justUnder,
+  });
   t.equal(accepted.statusCode, 201, 'a body just under the limit is accepted');
 });
 
@@ -130,7 +177,11 @@ t.test('a failure inside the service is a 500 problem without stack trace, SQL o
     const response = await app.inject({ method: 'GET', url, headers: bearer(token) });
     const body = expectProblem(t, response, 'internal_error');
     t.match(body.detail, /request id/, 'the detail points at the request id');
-    t.notMatch(response.body, /boom|hunter2|secret|no_such_table|relation|12345678/, `${url}: nothing of the failure leaks`);
+    t.notMatch(
+      response.body,
+      /boom|hunter2|secret|no_such_table|relation|12345678/,
+      `${url}: nothing of the failure leaks`,
+    );
   }
 });
 
@@ -138,7 +189,11 @@ t.test('the request id is echoed when safe and made up otherwise', async (t) => 
   const { app, token } = await appWithTestRoutes(t);
   const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
-  const given = await app.inject({ method: 'GET', url: '/v1/me', headers: { ...bearer(token), 'x-request-id': 'portal-7f3a:retry.2' } });
+  const given = await app.inject({
+    method: 'GET',
+    url: '/v1/me',
+    headers: { ...bearer(token), 'x-request-id': 'portal-7f3a:retry.2' },
+  });
   t.equal(given.headers['x-request-id'], 'portal-7f3a:retry.2', 'a plain id is echoed');
 
   const missing = await app.inject({ method: 'GET', url: '/healthz' });
@@ -154,6 +209,10 @@ t.test('the request id is echoed when safe and made up otherwise', async (t) => 
   const failed = await app.inject({ method: 'GET', url: '/v1/me', headers: { 'x-request-id': 'client-404-check' } });
   t.equal(failed.statusCode, 401);
   t.equal(failed.headers['x-request-id'], 'client-404-check', 'echoed on errors too');
-  const unknown = await app.inject({ method: 'GET', url: '/v1/none', headers: { 'x-request-id': 'client-unknown-route' } });
+  const unknown = await app.inject({
+    method: 'GET',
+    url: '/v1/none',
+    headers: { 'x-request-id': 'client-unknown-route' },
+  });
   t.equal(unknown.headers['x-request-id'], 'client-unknown-route', 'and on unknown routes');
 });

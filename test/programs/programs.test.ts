@@ -19,13 +19,27 @@ t.test('an operator registers a program, which can then read its own record', as
   const created = await ctx.app.inject({ method: 'POST', url: '/v1/programs', headers: admin, payload: body });
   t.equal(created.statusCode, 201);
   const program = created.json();
-  t.match(program, { ...body, name: 'Programa de Residencia M\u00e9dica', id: /^[0-9a-f-]{36}$/, created_at: /Z$/, updated_at: /Z$/ });
+  t.match(program, {
+    ...body,
+    name: 'Programa de Residencia M\u00e9dica',
+    id: /^[0-9a-f-]{36}$/,
+    created_at: /Z$/,
+    updated_at: /Z$/,
+  });
   t.same(Object.keys(program).sort(), ['acgme_id', 'created_at', 'id', 'name', 'specialty', 'updated_at']);
 
-  const own = await ctx.app.inject({ method: 'GET', url: `/v1/programs/${program.id}`, headers: bearer(await ctx.issuer.program(program.id)) });
+  const own = await ctx.app.inject({
+    method: 'GET',
+    url: `/v1/programs/${program.id}`,
+    headers: bearer(await ctx.issuer.program(program.id)),
+  });
   t.same(own.json(), program);
   const another = bearer(await ctx.issuer.program('00000000-0000-4000-8000-000000000003'));
-  expectProblem(t, await ctx.app.inject({ method: 'GET', url: `/v1/programs/${program.id}`, headers: another }), 'not_found');
+  expectProblem(
+    t,
+    await ctx.app.inject({ method: 'GET', url: `/v1/programs/${program.id}`, headers: another }),
+    'not_found',
+  );
 });
 
 t.test('a program that does not fit the rules is refused with nothing stored', async (t) => {
@@ -41,13 +55,23 @@ t.test('a program that does not fit the rules is refused with nothing stored', a
   ];
   for (const [name, payload, path] of cases) {
     await t.test(name, async (t) => {
-      const problem = await expectRefused(t, ctx, { method: 'POST', url: '/v1/programs', headers, payload }, 'validation_failed');
+      const problem = await expectRefused(
+        t,
+        ctx,
+        { method: 'POST', url: '/v1/programs', headers, payload },
+        'validation_failed',
+      );
       t.match(problem.errors, [{ path }]);
     });
   }
   await t.test('an ACGME id already registered is 409 program_exists', async (t) => {
     const first = aProgram();
     t.equal((await ctx.app.inject({ method: 'POST', url: '/v1/programs', headers, payload: first })).statusCode, 201);
-    await expectRefused(t, ctx, { method: 'POST', url: '/v1/programs', headers, payload: aProgram({ acgme_id: first.acgme_id }) }, 'program_exists');
+    await expectRefused(
+      t,
+      ctx,
+      { method: 'POST', url: '/v1/programs', headers, payload: aProgram({ acgme_id: first.acgme_id }) },
+      'program_exists',
+    );
   });
 });

@@ -2,7 +2,17 @@ import t from 'tap';
 import type { DocumentView } from '../../src/documents/view.js';
 import { pdf } from '../support/documents.js';
 import { buildTestApp } from '../support/test-app.js';
-import { call, get, outboxEvents, registerApplicant, release, releaseWorld, verifiedDocument, withdraw, type Release } from './helpers.js';
+import {
+  call,
+  get,
+  outboxEvents,
+  registerApplicant,
+  release,
+  releaseWorld,
+  verifiedDocument,
+  withdraw,
+  type Release,
+} from './helpers.js';
 
 interface Page<T> {
   items: T[];
@@ -23,7 +33,14 @@ t.test('an applicant releases a transcript to a program, which can then read it;
   });
   t.equal(response.statusCode, 201, response.body);
   const made = response.json<Release>();
-  t.match(made, { id: String, applicant_id: applicant.id, document_id: transcript.document.id, program_id: program.id, status: 'active', withdrawn_at: null });
+  t.match(made, {
+    id: String,
+    applicant_id: applicant.id,
+    document_id: transcript.document.id,
+    program_id: program.id,
+    status: 'active',
+    withdrawn_at: null,
+  });
   t.ok(Date.parse(made.created_at) <= Date.now());
 
   const read = await get(ctx, program.token, documentUrl);
@@ -46,19 +63,42 @@ t.test('an applicant releases a transcript to a program, which can then read it;
   for (const url of [documentUrl, `${documentUrl}/content`, `${documentUrl}/receipt`, `${documentUrl}/events`]) {
     t.equal((await get(ctx, program.token, url)).statusCode, 404, `after withdrawal: ${url} is 404`);
   }
-  t.same((await get(ctx, program.token, `/v1/programs/${program.id}/documents`)).json(), { items: [], next_cursor: null }, 'and the list is empty');
+  t.same(
+    (await get(ctx, program.token, `/v1/programs/${program.id}/documents`)).json(),
+    { items: [], next_cursor: null },
+    'and the list is empty',
+  );
 
   const again = await withdraw(ctx, applicant, made.id);
   t.equal(again.statusCode, 200, 'withdrawing again is harmless');
   t.same(again.json(), withdrawn.json(), 'and changes nothing');
 
   const history = await get(ctx, applicant.token, `/v1/applicants/${applicant.id}/releases`);
-  t.match(history.json<Page<Release>>().items, [{ id: made.id, status: 'withdrawn' }], 'the withdrawn release stays listed');
-  t.same((await get(ctx, applicant.token, `/v1/applicants/${applicant.id}/releases?status=active`)).json<Page<Release>>().items, []);
-  t.equal((await get(ctx, applicant.token, `/v1/applicants/${applicant.id}/releases?status=withdrawn`)).json<Page<Release>>().items.length, 1);
+  t.match(
+    history.json<Page<Release>>().items,
+    [{ id: made.id, status: 'withdrawn' }],
+    'the withdrawn release stays listed',
+  );
+  t.same(
+    (await get(ctx, applicant.token, `/v1/applicants/${applicant.id}/releases?status=active`)).json<Page<Release>>()
+      .items,
+    [],
+  );
+  t.equal(
+    (await get(ctx, applicant.token, `/v1/applicants/${applicant.id}/releases?status=withdrawn`)).json<Page<Release>>()
+      .items.length,
+    1,
+  );
 
   const disclosures = await get(ctx, applicant.token, `/v1/applicants/${applicant.id}/disclosures`);
-  t.match(disclosures.json(), { items: [{ document_id: transcript.document.id, kind: 'content', program: { id: program.id } }], next_cursor: null }, 'the download made before withdrawal stays on record');
+  t.match(
+    disclosures.json(),
+    {
+      items: [{ document_id: transcript.document.id, kind: 'content', program: { id: program.id } }],
+      next_cursor: null,
+    },
+    'the download made before withdrawal stays on record',
+  );
 
   t.test('a new release after a withdrawal gives the access back', async (t) => {
     const renewed = await release(ctx, applicant, transcript.document.id, program.id);
@@ -69,39 +109,70 @@ t.test('an applicant releases a transcript to a program, which can then read it;
   t.test('webhook events: release.created and release.withdrawn, for the school and the program', async (t) => {
     const created = await outboxEvents(ctx, 'release.created');
     t.match(created[0], {
-      data: { release_id: made.id, document_id: transcript.document.id, program_id: program.id, applicant_id: applicant.id },
+      data: {
+        release_id: made.id,
+        document_id: transcript.document.id,
+        program_id: program.id,
+        applicant_id: applicant.id,
+      },
       audience_school_id: school.id,
       audience_program_ids: [program.id],
     });
     const ended = await outboxEvents(ctx, 'release.withdrawn');
     t.equal(ended.length, 1, 'one event, although the release was withdrawn twice');
-    t.match(ended[0], { data: { release_id: made.id, program_id: program.id }, audience_school_id: school.id, audience_program_ids: [program.id] });
+    t.match(ended[0], {
+      data: { release_id: made.id, program_id: program.id },
+      audience_school_id: school.id,
+      audience_program_ids: [program.id],
+    });
   });
 });
 
-t.test("when the school replaces a released document, the release follows the replacement", async (t) => {
+t.test('when the school replaces a released document, the release follows the replacement', async (t) => {
   const ctx = await buildTestApp(t);
   const { school, applicant, program, transcript } = await releaseWorld(ctx);
   const made = await release(ctx, applicant, transcript.document.id, program.id);
 
-  const replacement = await verifiedDocument(ctx, school, applicant, { supersedes: transcript.document.id, file: pdf('corrected transcript') });
-  t.equal((await get(ctx, program.token, `/v1/documents/${replacement.document.id}`)).statusCode, 200, 'the program sees the replacement');
+  const replacement = await verifiedDocument(ctx, school, applicant, {
+    supersedes: transcript.document.id,
+    file: pdf('corrected transcript'),
+  });
+  t.equal(
+    (await get(ctx, program.token, `/v1/documents/${replacement.document.id}`)).statusCode,
+    200,
+    'the program sees the replacement',
+  );
   const content = await get(ctx, program.token, `/v1/documents/${replacement.document.id}/content`);
   t.same(content.rawPayload, replacement.file, 'and downloads its bytes');
-  t.equal((await get(ctx, program.token, `/v1/documents/${transcript.document.id}`)).statusCode, 404, 'no longer the replaced one');
+  t.equal(
+    (await get(ctx, program.token, `/v1/documents/${transcript.document.id}`)).statusCode,
+    404,
+    'no longer the replaced one',
+  );
 
   const list = (await get(ctx, program.token, `/v1/programs/${program.id}/documents`)).json<Page<DocumentView>>();
-  t.same(list.items.map((d) => d.id), [replacement.document.id]);
+  t.same(
+    list.items.map((d) => d.id),
+    [replacement.document.id],
+  );
   t.match(list.items[0], { supersedes: transcript.document.id, status: 'verified' });
 
   const releases = (await get(ctx, applicant.token, `/v1/applicants/${applicant.id}/releases`)).json<Page<Release>>();
-  t.match(releases.items, [{ id: made.id, document_id: replacement.document.id, status: 'active' }], "the applicant's release now names the replacement");
+  t.match(
+    releases.items,
+    [{ id: made.id, document_id: replacement.document.id, status: 'active' }],
+    "the applicant's release now names the replacement",
+  );
 });
 
 t.test('a program lists what was released to it, filtered and paged, and sees status changes', async (t) => {
   const ctx = await buildTestApp(t);
   const { school, applicant, program, otherProgram, transcript } = await releaseWorld(ctx);
-  const other = await registerApplicant(ctx, { given_name: 'Kwame', family_name: 'Mensah', date_of_birth: '1994-11-30' });
+  const other = await registerApplicant(ctx, {
+    given_name: 'Kwame',
+    family_name: 'Mensah',
+    date_of_birth: '1994-11-30',
+  });
   const mspe = await verifiedDocument(ctx, school, applicant, { type: 'mspe' });
   const otherTranscript = await verifiedDocument(ctx, school, other);
   const notReleased = await verifiedDocument(ctx, school, applicant);
@@ -110,9 +181,14 @@ t.test('a program lists what was released to it, filtered and paged, and sees st
   await release(ctx, applicant, notReleased.document.id, otherProgram.id);
 
   const url = `/v1/programs/${program.id}/documents`;
-  const ids = async (query = '') => (await get(ctx, program.token, `${url}${query}`)).json<Page<DocumentView>>().items.map((d) => d.id);
+  const ids = async (query = '') =>
+    (await get(ctx, program.token, `${url}${query}`)).json<Page<DocumentView>>().items.map((d) => d.id);
 
-  t.same(await ids(), [transcript.document.id, mspe.document.id, otherTranscript.document.id], 'every released document, by (updated_at, id)');
+  t.same(
+    await ids(),
+    [transcript.document.id, mspe.document.id, otherTranscript.document.id],
+    'every released document, by (updated_at, id)',
+  );
   t.same(await ids(`?applicant_id=${applicant.id}`), [transcript.document.id, mspe.document.id], 'one applicant');
   t.same(await ids(`?ecfmg_id=${other.ecfmg_id}`), [otherTranscript.document.id], 'by ECFMG ID');
   t.same(await ids('?ecfmg_id=00000000'), [], 'an ECFMG ID with no applicant');
@@ -125,7 +201,9 @@ t.test('a program lists what was released to it, filtered and paged, and sees st
   const seen: string[] = [];
   let next: string | null = '';
   while (next !== null) {
-    const page: Page<DocumentView> = (await get(ctx, program.token, `${url}?limit=1${next ? `&cursor=${next}` : ''}`)).json();
+    const page: Page<DocumentView> = (
+      await get(ctx, program.token, `${url}?limit=1${next ? `&cursor=${next}` : ''}`)
+    ).json();
     t.ok(page.items.length <= 1);
     seen.push(...page.items.map((d) => d.id));
     next = page.next_cursor;
@@ -134,10 +212,22 @@ t.test('a program lists what was released to it, filtered and paged, and sees st
 
   const before = new Date().toISOString();
   t.same(await ids(`?updated_since=${encodeURIComponent(before)}`), [], 'nothing changed since');
-  const revoked = await call(ctx, school.token, { method: 'POST', url: `/v1/documents/${transcript.document.id}/revoke`, payload: { reason: 'issued in error' } });
+  const revoked = await call(ctx, school.token, {
+    method: 'POST',
+    url: `/v1/documents/${transcript.document.id}/revoke`,
+    payload: { reason: 'issued in error' },
+  });
   t.equal(revoked.statusCode, 200);
-  t.same(await ids(`?updated_since=${encodeURIComponent(before)}`), [transcript.document.id], 'the revoked document shows up as changed');
-  t.same(await ids(), [mspe.document.id, otherTranscript.document.id, transcript.document.id], 'and moves to the end of the list');
+  t.same(
+    await ids(`?updated_since=${encodeURIComponent(before)}`),
+    [transcript.document.id],
+    'the revoked document shows up as changed',
+  );
+  t.same(
+    await ids(),
+    [mspe.document.id, otherTranscript.document.id, transcript.document.id],
+    'and moves to the end of the list',
+  );
   t.same(await ids('?status=revoked'), [transcript.document.id], 'with its new status');
 
   const beforeRelease = new Date().toISOString();
@@ -160,9 +250,23 @@ t.test('an MSPE under embargo: the program sees its metadata and receipt, not it
   const content = await get(ctx, program.token, `/v1/documents/${mspe.document.id}/content`);
   t.equal(content.statusCode, 403);
   t.equal(content.json<{ code: string }>().code, 'embargoed');
-  t.equal((await get(ctx, program.token, `/v1/documents/${mspe.document.id}/receipt`)).statusCode, 200, 'the receipt holds no content');
-  t.equal((await get(ctx, applicant.token, `/v1/documents/${mspe.document.id}/content`)).statusCode, 200, 'the applicant is not embargoed');
+  t.equal(
+    (await get(ctx, program.token, `/v1/documents/${mspe.document.id}/receipt`)).statusCode,
+    200,
+    'the receipt holds no content',
+  );
+  t.equal(
+    (await get(ctx, applicant.token, `/v1/documents/${mspe.document.id}/content`)).statusCode,
+    200,
+    'the applicant is not embargoed',
+  );
 
-  const disclosures = (await get(ctx, applicant.token, `/v1/applicants/${applicant.id}/disclosures`)).json<Page<{ kind: string }>>();
-  t.same(disclosures.items.map((d) => d.kind), ['receipt'], 'the refused download is not a disclosure; the receipt is');
+  const disclosures = (await get(ctx, applicant.token, `/v1/applicants/${applicant.id}/disclosures`)).json<
+    Page<{ kind: string }>
+  >();
+  t.same(
+    disclosures.items.map((d) => d.kind),
+    ['receipt'],
+    'the refused download is not a disclosure; the receipt is',
+  );
 });

@@ -15,7 +15,11 @@ t.test("the view behind a program's reads carries every column of documents, in 
   const documents = await columns('documents');
   const view = await columns('program_document_rows');
   t.ok(documents.length > 20);
-  t.same(view.slice(0, documents.length), documents, 'a column added to documents must be added to program_document_rows too (migration 0005)');
+  t.same(
+    view.slice(0, documents.length),
+    documents,
+    'a column added to documents must be added to program_document_rows too (migration 0005)',
+  );
 });
 
 t.test("a release's copy of its document's updated_at stays true, whoever changes the document", async (t) => {
@@ -32,10 +36,18 @@ t.test("a release's copy of its document's updated_at stays true, whoever change
         from releases r join documents d on d.id = r.document_id order by r.created_at`.execute(ctx.db)
     ).rows;
   const before = await copies();
-  t.same(before.map((row) => row.copy.getTime()), before.map((row) => row.actual.getTime()), 'equal when made');
+  t.same(
+    before.map((row) => row.copy.getTime()),
+    before.map((row) => row.actual.getTime()),
+    'equal when made',
+  );
 
   await new Promise((resolve) => setTimeout(resolve, 5));
-  await call(ctx, school.token, { method: 'POST', url: `/v1/documents/${transcript.document.id}/revoke`, payload: { reason: 'issued in error' } });
+  await call(ctx, school.token, {
+    method: 'POST',
+    url: `/v1/documents/${transcript.document.id}/revoke`,
+    payload: { reason: 'issued in error' },
+  });
   const [active, withdrawn] = await copies();
   t.equal(active?.id, made.id);
   t.equal(active?.copy.getTime(), active?.actual.getTime(), 'the active release follows the revocation');
@@ -44,7 +56,10 @@ t.test("a release's copy of its document's updated_at stays true, whoever change
 
   const fresh = await verifiedDocument(ctx, school, applicant, { file: pdf('second transcript') });
   await release(ctx, applicant, fresh.document.id, program.id);
-  const replacement = await verifiedDocument(ctx, school, applicant, { supersedes: fresh.document.id, file: pdf('corrected second transcript') });
+  const replacement = await verifiedDocument(ctx, school, applicant, {
+    supersedes: fresh.document.id,
+    file: pdf('corrected second transcript'),
+  });
   const moved = (
     await sql<{ copy: Date; actual: Date }>`
       select r.document_updated_at as copy, d.updated_at as actual from releases r join documents d on d.id = r.document_id

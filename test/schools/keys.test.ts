@@ -23,7 +23,12 @@ async function newSchool(ctx: TestApp) {
     method: 'POST',
     url: '/v1/schools',
     headers: bearer(await ctx.issuer.admin()),
-    payload: { wdoms_id, name: 'Makerere University School of Medicine', country: 'UG', contact_email: 'registrar@mak.ac.ug' },
+    payload: {
+      wdoms_id,
+      name: 'Makerere University School of Medicine',
+      country: 'UG',
+      contact_email: 'registrar@mak.ac.ug',
+    },
   });
   const { id } = response.json<{ id: string }>();
   return { id, headers: bearer(await ctx.issuer.school(id)) };
@@ -42,12 +47,29 @@ t.test('a school registers a key of each accepted algorithm and publishes them a
     const { publicJwk } = await generateSigningKey(alg);
     // Sent without kid: the registry names the key by its RFC 7638 thumbprint.
     const { kid: _kid, ...withoutKid } = publicJwk;
-    const response = await ctx.app.inject({ method: 'POST', url: `/v1/schools/${school.id}/keys`, headers: school.headers, payload: { jwk: withoutKid } });
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/schools/${school.id}/keys`,
+      headers: school.headers,
+      payload: { jwk: withoutKid },
+    });
     t.equal(response.statusCode, 201, `${alg} accepted`);
     const key = response.json<SchoolKey>();
     const thumbprint = await calculateJwkThumbprint(publicOnly(publicJwk), 'sha256');
-    t.match(key, { kid: thumbprint, alg, status: 'active', revoked_at: null, revoked_reason: null, compromised_at: null, created_at: /Z$/ });
-    t.same(key.jwk, { ...publicOnly(publicJwk), kid: thumbprint, alg, use: 'sig' }, `${alg}: only public members, plus kid, alg and use`);
+    t.match(key, {
+      kid: thumbprint,
+      alg,
+      status: 'active',
+      revoked_at: null,
+      revoked_reason: null,
+      compromised_at: null,
+      created_at: /Z$/,
+    });
+    t.same(
+      key.jwk,
+      { ...publicOnly(publicJwk), kid: thumbprint, alg, use: 'sig' },
+      `${alg}: only public members, plus kid, alg and use`,
+    );
     kids.push(key.kid);
   }
 
@@ -55,8 +77,15 @@ t.test('a school registers a key of each accepted algorithm and publishes them a
   t.equal(jwks.statusCode, 200, 'the JWKS is public: no token sent');
   t.equal(jwks.headers['cache-control'], 'public, max-age=60');
   const keys = jwks.json<{ keys: JWK[] }>().keys;
-  t.same(keys.map((k) => k.kid), kids, 'five active keys side by side (rotation), oldest first');
-  t.notOk(keys.some((k) => 'd' in k || 'p' in k), 'no private member anywhere');
+  t.same(
+    keys.map((k) => k.kid),
+    kids,
+    'five active keys side by side (rotation), oldest first',
+  );
+  t.notOk(
+    keys.some((k) => 'd' in k || 'p' in k),
+    'no private member anywhere',
+  );
 });
 
 t.test('a kid carried by the JWK is kept', async (t) => {
@@ -77,7 +106,12 @@ t.test('key registration refusals: each answers with its code and stores nothing
   const ctx = await buildTestApp(t);
   const school = await newSchool(ctx);
   const other = await newSchool(ctx);
-  const register = (jwk: unknown, who = school) => ({ method: 'POST' as const, url: `/v1/schools/${who.id}/keys`, headers: who.headers, payload: { jwk } });
+  const register = (jwk: unknown, who = school) => ({
+    method: 'POST' as const,
+    url: `/v1/schools/${who.id}/keys`,
+    headers: who.headers,
+    payload: { jwk },
+  });
   const ed = await generateSigningKey('EdDSA');
 
   await t.test('a private JWK', async (t) => {
@@ -85,12 +119,22 @@ t.test('key registration refusals: each answers with its code and stores nothing
     t.match(problem.detail, /private key/);
   });
   await t.test('a symmetric key', async (t) => {
-    const problem = await expectRefused(t, ctx, register({ kty: 'oct', k: 'c2VjcmV0LXNoYXJlZC13aXRoLWV2ZXJ5b25l', alg: 'HS256' }), 'key_invalid');
+    const problem = await expectRefused(
+      t,
+      ctx,
+      register({ kty: 'oct', k: 'c2VjcmV0LXNoYXJlZC13aXRoLWV2ZXJ5b25l', alg: 'HS256' }),
+      'key_invalid',
+    );
     t.match(problem.detail, /symmetric/);
   });
   await t.test('RSA-1024', async (t) => {
     const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 1024 });
-    const problem = await expectRefused(t, ctx, register({ ...publicKey.export({ format: 'jwk' }), alg: 'RS256' }), 'key_invalid');
+    const problem = await expectRefused(
+      t,
+      ctx,
+      register({ ...publicKey.export({ format: 'jwk' }), alg: 'RS256' }),
+      'key_invalid',
+    );
     t.match(problem.detail, /at least 2048 bits; this one has 1024/);
   });
   await t.test('an unsupported curve', async (t) => {
@@ -100,7 +144,10 @@ t.test('key registration refusals: each answers with its code and stores nothing
       ['Ed448', { type: 'ed448' }],
       ['X25519', { type: 'x25519' }],
     ] as const) {
-      const { publicKey } = 'namedCurve' in options ? generateKeyPairSync('ec', { namedCurve: options.namedCurve }) : generateKeyPairSync(options.type as 'ed448');
+      const { publicKey } =
+        'namedCurve' in options
+          ? generateKeyPairSync('ec', { namedCurve: options.namedCurve })
+          : generateKeyPairSync(options.type as 'ed448');
       const problem = await expectRefused(t, ctx, register(publicKey.export({ format: 'jwk' })), 'key_invalid');
       t.match(problem.detail, new RegExp(`curve "${curve}" is not supported`), curve);
     }
@@ -163,25 +210,65 @@ t.test('revocation: the key is listed as revoked, leaves the JWKS, and never com
   const old = await generateSigningKey('EdDSA');
   const next = await generateSigningKey('ES256');
   for (const key of [old, next]) {
-    t.equal((await ctx.app.inject({ method: 'POST', url: `/v1/schools/${school.id}/keys`, headers: school.headers, payload: { jwk: key.publicJwk } })).statusCode, 201);
+    t.equal(
+      (
+        await ctx.app.inject({
+          method: 'POST',
+          url: `/v1/schools/${school.id}/keys`,
+          headers: school.headers,
+          payload: { jwk: key.publicJwk },
+        })
+      ).statusCode,
+      201,
+    );
   }
   const kid = old.publicJwk.kid as string;
   const revokeUrl = `/v1/schools/${school.id}/keys/${kid}/revoke`;
 
   await t.test('a compromise time in the future is refused', async (t) => {
     const future = new Date(Date.now() + 3_600_000).toISOString();
-    const problem = await expectRefused(t, ctx, { method: 'POST', url: revokeUrl, headers: school.headers, payload: { reason: 'lost laptop', compromised_at: future } }, 'validation_failed');
+    const problem = await expectRefused(
+      t,
+      ctx,
+      {
+        method: 'POST',
+        url: revokeUrl,
+        headers: school.headers,
+        payload: { reason: 'lost laptop', compromised_at: future },
+      },
+      'validation_failed',
+    );
     t.match(problem.errors, [{ path: 'body.compromised_at', message: 'must not be in the future' }]);
   });
   await t.test('a revocation needs a reason', async (t) => {
-    await expectRefused(t, ctx, { method: 'POST', url: revokeUrl, headers: school.headers, payload: {} }, 'validation_failed');
+    await expectRefused(
+      t,
+      ctx,
+      { method: 'POST', url: revokeUrl, headers: school.headers, payload: {} },
+      'validation_failed',
+    );
   });
 
   const compromisedAt = '2026-01-15T09:30:00.000Z';
-  const revoked = await ctx.app.inject({ method: 'POST', url: revokeUrl, headers: school.headers, payload: { reason: 'lost laptop', compromised_at: compromisedAt } });
+  const revoked = await ctx.app.inject({
+    method: 'POST',
+    url: revokeUrl,
+    headers: school.headers,
+    payload: { reason: 'lost laptop', compromised_at: compromisedAt },
+  });
   t.equal(revoked.statusCode, 200);
-  t.match(revoked.json(), { kid, status: 'revoked', revoked_at: /Z$/, revoked_reason: 'lost laptop', compromised_at: compromisedAt });
-  const stored = await ctx.db.selectFrom('school_keys').select(['revoked_by']).where('kid', '=', kid).executeTakeFirstOrThrow();
+  t.match(revoked.json(), {
+    kid,
+    status: 'revoked',
+    revoked_at: /Z$/,
+    revoked_reason: 'lost laptop',
+    compromised_at: compromisedAt,
+  });
+  const stored = await ctx.db
+    .selectFrom('school_keys')
+    .select(['revoked_by'])
+    .where('kid', '=', kid)
+    .executeTakeFirstOrThrow();
   t.equal(stored.revoked_by, `school-officer-${school.id}`, 'who revoked it is recorded');
 
   const listed = await ctx.app.inject({ method: 'GET', url: `/v1/schools/${school.id}/keys`, headers: school.headers });
@@ -194,22 +281,61 @@ t.test('revocation: the key is listed as revoked, leaves the JWKS, and never com
     'listed with its status',
   );
   const jwks = await ctx.app.inject({ method: 'GET', url: `/v1/schools/${school.id}/jwks.json` });
-  t.same(jwks.json<{ keys: JWK[] }>().keys.map((k) => k.kid), [next.publicJwk.kid], 'absent from the JWKS; the other key stays');
+  t.same(
+    jwks.json<{ keys: JWK[] }>().keys.map((k) => k.kid),
+    [next.publicJwk.kid],
+    'absent from the JWKS; the other key stays',
+  );
 
   await t.test('it cannot be registered again, under any kid', async (t) => {
-    const register = (jwk: JWK) => ({ method: 'POST' as const, url: `/v1/schools/${school.id}/keys`, headers: school.headers, payload: { jwk } });
+    const register = (jwk: JWK) => ({
+      method: 'POST' as const,
+      url: `/v1/schools/${school.id}/keys`,
+      headers: school.headers,
+      payload: { jwk },
+    });
     let problem = await expectRefused(t, ctx, register(old.publicJwk), 'key_exists');
     t.match(problem.detail, 'a revoked key is never accepted again');
     problem = await expectRefused(t, ctx, register({ ...old.publicJwk, kid: 'reborn' }), 'key_exists');
     t.match(problem.detail, 'revoked');
   });
   await t.test('revoking it again changes nothing: 409 key_already_revoked', async (t) => {
-    await expectRefused(t, ctx, { method: 'POST', url: revokeUrl, headers: school.headers, payload: { reason: 'again', compromised_at: '2020-01-01T00:00:00Z' } }, 'key_already_revoked');
+    await expectRefused(
+      t,
+      ctx,
+      {
+        method: 'POST',
+        url: revokeUrl,
+        headers: school.headers,
+        payload: { reason: 'again', compromised_at: '2020-01-01T00:00:00Z' },
+      },
+      'key_already_revoked',
+    );
   });
   await t.test("a kid that is not this school's is 404", async (t) => {
     const other = await newSchool(ctx);
-    await expectRefused(t, ctx, { method: 'POST', url: `/v1/schools/${other.id}/keys/${next.publicJwk.kid}/revoke`, headers: other.headers, payload: { reason: 'mine?' } }, 'not_found');
-    await expectRefused(t, ctx, { method: 'POST', url: `/v1/schools/${school.id}/keys/no-such-kid/revoke`, headers: school.headers, payload: { reason: 'x' } }, 'not_found');
+    await expectRefused(
+      t,
+      ctx,
+      {
+        method: 'POST',
+        url: `/v1/schools/${other.id}/keys/${next.publicJwk.kid}/revoke`,
+        headers: other.headers,
+        payload: { reason: 'mine?' },
+      },
+      'not_found',
+    );
+    await expectRefused(
+      t,
+      ctx,
+      {
+        method: 'POST',
+        url: `/v1/schools/${school.id}/keys/no-such-kid/revoke`,
+        headers: school.headers,
+        payload: { reason: 'x' },
+      },
+      'not_found',
+    );
   });
 });
 
@@ -218,7 +344,12 @@ t.test('a school with many keys lists them page by page', async (t) => {
   const school = await newSchool(ctx);
   const kids: string[] = [];
   for (let i = 0; i < 5; i++) {
-    const response = await ctx.app.inject({ method: 'POST', url: `/v1/schools/${school.id}/keys`, headers: school.headers, payload: { jwk: (await generateSigningKey('EdDSA')).publicJwk } });
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: `/v1/schools/${school.id}/keys`,
+      headers: school.headers,
+      payload: { jwk: (await generateSigningKey('EdDSA')).publicJwk },
+    });
     kids.push(response.json<SchoolKey>().kid);
   }
   const seen: string[] = [];
@@ -226,17 +357,32 @@ t.test('a school with many keys lists them page by page', async (t) => {
   let pages = 0;
   do {
     const url: string = `/v1/schools/${school.id}/keys?limit=2${cursor ? `&cursor=${cursor}` : ''}`;
-    const body = (await ctx.app.inject({ method: 'GET', url, headers: school.headers })).json<{ items: SchoolKey[]; next_cursor: string | null }>();
+    const body = (await ctx.app.inject({ method: 'GET', url, headers: school.headers })).json<{
+      items: SchoolKey[];
+      next_cursor: string | null;
+    }>();
     seen.push(...body.items.map((k) => k.kid));
     cursor = body.next_cursor;
     pages++;
   } while (cursor !== null && pages < 10);
   t.equal(pages, 3);
   t.same(seen, kids, 'every key once, in the order registered');
-  expectProblem(t, await ctx.app.inject({ method: 'GET', url: `/v1/schools/${school.id}/keys?cursor=eyJhdCI6MX0`, headers: school.headers }), 'invalid_cursor');
+  expectProblem(
+    t,
+    await ctx.app.inject({
+      method: 'GET',
+      url: `/v1/schools/${school.id}/keys?cursor=eyJhdCI6MX0`,
+      headers: school.headers,
+    }),
+    'invalid_cursor',
+  );
 });
 
-t.test("the JWKS of a school that does not exist is 404", async (t) => {
+t.test('the JWKS of a school that does not exist is 404', async (t) => {
   const ctx = await buildTestApp(t);
-  expectProblem(t, await ctx.app.inject({ method: 'GET', url: '/v1/schools/00000000-0000-4000-8000-000000000000/jwks.json' }), 'not_found');
+  expectProblem(
+    t,
+    await ctx.app.inject({ method: 'GET', url: '/v1/schools/00000000-0000-4000-8000-000000000000/jwks.json' }),
+    'not_found',
+  );
 });

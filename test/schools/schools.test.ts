@@ -14,7 +14,12 @@ const aSchool = (overrides: Record<string, unknown> = {}) => ({
 });
 
 async function createSchool(ctx: TestApp, body: Record<string, unknown> = aSchool()) {
-  const response = await ctx.app.inject({ method: 'POST', url: '/v1/schools', headers: bearer(await ctx.issuer.admin()), payload: body });
+  const response = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/schools',
+    headers: bearer(await ctx.issuer.admin()),
+    payload: body,
+  });
   if (response.statusCode !== 201) throw new Error(`school not created: ${response.body}`);
   return response.json<{ id: string; wdoms_id: string; status: string; created_at: string; updated_at: string }>();
 }
@@ -26,14 +31,36 @@ t.test('an operator registers a school: it starts pending, and its creation open
   const created = await ctx.app.inject({ method: 'POST', url: '/v1/schools', headers: admin, payload: body });
   t.equal(created.statusCode, 201);
   const school = created.json();
-  t.match(school, { ...body, id: /^[0-9a-f-]{36}$/, status: 'pending', status_reason: null, created_at: /Z$/, updated_at: /Z$/ });
-  t.same(Object.keys(school).sort(), ['contact_email', 'country', 'created_at', 'id', 'name', 'status', 'status_reason', 'updated_at', 'wdoms_id']);
+  t.match(school, {
+    ...body,
+    id: /^[0-9a-f-]{36}$/,
+    status: 'pending',
+    status_reason: null,
+    created_at: /Z$/,
+    updated_at: /Z$/,
+  });
+  t.same(Object.keys(school).sort(), [
+    'contact_email',
+    'country',
+    'created_at',
+    'id',
+    'name',
+    'status',
+    'status_reason',
+    'updated_at',
+    'wdoms_id',
+  ]);
 
   const read = await ctx.app.inject({ method: 'GET', url: `/v1/schools/${school.id}`, headers: admin });
   t.same(read.json(), school, 'reading it back gives the same school');
 
   const events = await ctx.app.inject({ method: 'GET', url: `/v1/schools/${school.id}/events`, headers: admin });
-  t.match(events.json(), { items: [{ from_status: null, to_status: 'pending', reason: null, actor: 'operator-1', created_at: school.created_at }], next_cursor: null });
+  t.match(events.json(), {
+    items: [
+      { from_status: null, to_status: 'pending', reason: null, actor: 'operator-1', created_at: school.created_at },
+    ],
+    next_cursor: null,
+  });
 });
 
 t.test('names are kept as given, in any script, composed to Unicode NFC', async (t) => {
@@ -44,7 +71,11 @@ t.test('names are kept as given, in any script, composed to Unicode NFC', async 
   const arabic = await createSchool(ctx, aSchool({ name: 'كلية الطب جامعة القاهرة', country: 'EG' }));
   t.equal((arabic as unknown as { name: string }).name, 'كلية الطب جامعة القاهرة');
   const kosovo = await createSchool(ctx, aSchool({ name: 'Universiteti i Prishtinës', country: 'XK' }));
-  t.equal((kosovo as unknown as { country: string }).country, 'XK', 'XK (Kosovo) is accepted, as the World Directory uses it');
+  t.equal(
+    (kosovo as unknown as { country: string }).country,
+    'XK',
+    'XK (Kosovo) is accepted, as the World Directory uses it',
+  );
 });
 
 t.test('a school that does not fit the rules is refused with validation_failed and nothing stored', async (t) => {
@@ -69,7 +100,12 @@ t.test('a school that does not fit the rules is refused with validation_failed a
   ];
   for (const [name, payload, path] of cases) {
     await t.test(name, async (t) => {
-      const problem = await expectRefused(t, ctx, { method: 'POST', url: '/v1/schools', headers, payload }, 'validation_failed');
+      const problem = await expectRefused(
+        t,
+        ctx,
+        { method: 'POST', url: '/v1/schools', headers, payload },
+        'validation_failed',
+      );
       t.match(problem.errors, [{ path }]);
     });
   }
@@ -79,54 +115,102 @@ t.test('a wdoms_id already registered is 409 school_exists and stores nothing', 
   const ctx = await buildTestApp(t);
   const first = await createSchool(ctx);
   const headers = bearer(await ctx.issuer.admin());
-  const problem = await expectRefused(t, ctx, { method: 'POST', url: '/v1/schools', headers, payload: aSchool({ wdoms_id: first.wdoms_id, name: 'Another' }) }, 'school_exists');
+  const problem = await expectRefused(
+    t,
+    ctx,
+    { method: 'POST', url: '/v1/schools', headers, payload: aSchool({ wdoms_id: first.wdoms_id, name: 'Another' }) },
+    'school_exists',
+  );
   t.match(problem.detail, first.wdoms_id);
 });
 
-t.test("an operator moves a school between pending, active and suspended; every change is kept with who, when and why", async (t) => {
-  const ctx = await buildTestApp(t);
-  const school = await createSchool(ctx);
-  const headers = bearer(await ctx.issuer.admin());
-  const patch = (payload: Record<string, unknown>) => ctx.app.inject({ method: 'PATCH', url: `/v1/schools/${school.id}`, headers, payload });
+t.test(
+  'an operator moves a school between pending, active and suspended; every change is kept with who, when and why',
+  async (t) => {
+    const ctx = await buildTestApp(t);
+    const school = await createSchool(ctx);
+    const headers = bearer(await ctx.issuer.admin());
+    const patch = (payload: Record<string, unknown>) =>
+      ctx.app.inject({ method: 'PATCH', url: `/v1/schools/${school.id}`, headers, payload });
 
-  const activated = await patch({ status: 'active', reason: 'vetted against the World Directory' });
-  t.equal(activated.statusCode, 200);
-  t.match(activated.json(), { id: school.id, status: 'active', status_reason: 'vetted against the World Directory' });
-  t.ok(activated.json().updated_at >= school.updated_at, 'updated_at moves on');
+    const activated = await patch({ status: 'active', reason: 'vetted against the World Directory' });
+    t.equal(activated.statusCode, 200);
+    t.match(activated.json(), { id: school.id, status: 'active', status_reason: 'vetted against the World Directory' });
+    t.ok(activated.json().updated_at >= school.updated_at, 'updated_at moves on');
 
-  await t.test('suspending needs a reason', async (t) => {
-    const problem = await expectRefused(t, ctx, { method: 'PATCH', url: `/v1/schools/${school.id}`, headers, payload: { status: 'suspended' } }, 'validation_failed');
-    t.match(problem.errors, [{ path: 'body.reason' }]);
-  });
-  const suspended = await patch({ status: 'suspended', reason: 'registrar reported a lost laptop' });
-  t.match(suspended.json(), { status: 'suspended', status_reason: 'registrar reported a lost laptop' });
+    await t.test('suspending needs a reason', async (t) => {
+      const problem = await expectRefused(
+        t,
+        ctx,
+        { method: 'PATCH', url: `/v1/schools/${school.id}`, headers, payload: { status: 'suspended' } },
+        'validation_failed',
+      );
+      t.match(problem.errors, [{ path: 'body.reason' }]);
+    });
+    const suspended = await patch({ status: 'suspended', reason: 'registrar reported a lost laptop' });
+    t.match(suspended.json(), { status: 'suspended', status_reason: 'registrar reported a lost laptop' });
 
-  await t.test('asking for the status it already has changes nothing: 409 school_status_unchanged', async (t) => {
-    await expectRefused(t, ctx, { method: 'PATCH', url: `/v1/schools/${school.id}`, headers, payload: { status: 'suspended', reason: 'again' } }, 'school_status_unchanged');
-  });
-  await t.test('an unknown status or field is refused', async (t) => {
-    await expectRefused(t, ctx, { method: 'PATCH', url: `/v1/schools/${school.id}`, headers, payload: { status: 'retired' } }, 'validation_failed');
-    await expectRefused(t, ctx, { method: 'PATCH', url: `/v1/schools/${school.id}`, headers, payload: { status: 'active', name: 'x' } }, 'validation_failed');
-  });
-  await t.test('a school that does not exist is 404', async (t) => {
-    await expectRefused(t, ctx, { method: 'PATCH', url: '/v1/schools/00000000-0000-4000-8000-000000000000', headers, payload: { status: 'active' } }, 'not_found');
-  });
+    await t.test('asking for the status it already has changes nothing: 409 school_status_unchanged', async (t) => {
+      await expectRefused(
+        t,
+        ctx,
+        {
+          method: 'PATCH',
+          url: `/v1/schools/${school.id}`,
+          headers,
+          payload: { status: 'suspended', reason: 'again' },
+        },
+        'school_status_unchanged',
+      );
+    });
+    await t.test('an unknown status or field is refused', async (t) => {
+      await expectRefused(
+        t,
+        ctx,
+        { method: 'PATCH', url: `/v1/schools/${school.id}`, headers, payload: { status: 'retired' } },
+        'validation_failed',
+      );
+      await expectRefused(
+        t,
+        ctx,
+        { method: 'PATCH', url: `/v1/schools/${school.id}`, headers, payload: { status: 'active', name: 'x' } },
+        'validation_failed',
+      );
+    });
+    await t.test('a school that does not exist is 404', async (t) => {
+      await expectRefused(
+        t,
+        ctx,
+        {
+          method: 'PATCH',
+          url: '/v1/schools/00000000-0000-4000-8000-000000000000',
+          headers,
+          payload: { status: 'active' },
+        },
+        'not_found',
+      );
+    });
 
-  const pending = await patch({ status: 'pending' });
-  t.match(pending.json(), { status: 'pending', status_reason: null }, 'back to pending, without a reason');
+    const pending = await patch({ status: 'pending' });
+    t.match(pending.json(), { status: 'pending', status_reason: null }, 'back to pending, without a reason');
 
-  const events = await ctx.app.inject({ method: 'GET', url: `/v1/schools/${school.id}/events`, headers: bearer(await ctx.issuer.school(school.id)) });
-  t.equal(events.statusCode, 200, 'the school sees its own history');
-  t.match(
-    events.json().items.map((e: Record<string, unknown>) => [e.from_status, e.to_status, e.reason, e.actor]),
-    [
-      [null, 'pending', null, 'operator-1'],
-      ['pending', 'active', 'vetted against the World Directory', 'operator-1'],
-      ['active', 'suspended', 'registrar reported a lost laptop', 'operator-1'],
-      ['suspended', 'pending', null, 'operator-1'],
-    ],
-  );
-});
+    const events = await ctx.app.inject({
+      method: 'GET',
+      url: `/v1/schools/${school.id}/events`,
+      headers: bearer(await ctx.issuer.school(school.id)),
+    });
+    t.equal(events.statusCode, 200, 'the school sees its own history');
+    t.match(
+      events.json().items.map((e: Record<string, unknown>) => [e.from_status, e.to_status, e.reason, e.actor]),
+      [
+        [null, 'pending', null, 'operator-1'],
+        ['pending', 'active', 'vetted against the World Directory', 'operator-1'],
+        ['active', 'suspended', 'registrar reported a lost laptop', 'operator-1'],
+        ['suspended', 'pending', null, 'operator-1'],
+      ],
+    );
+  },
+);
 
 t.test('an operator lists every school page by page; a school lists only itself', async (t) => {
   const ctx = await buildTestApp(t);
@@ -150,11 +234,26 @@ t.test('an operator lists every school page by page; a school lists only itself'
   t.equal(pages, 3, 'five schools in pages of two');
   t.same(seen, ids, 'every school once, oldest first');
 
-  const own = await ctx.app.inject({ method: 'GET', url: '/v1/schools', headers: bearer(await ctx.issuer.school(ids[2] as string)) });
-  t.same(own.json<{ items: { id: string }[] }>().items.map((s) => s.id), [ids[2]]);
+  const own = await ctx.app.inject({
+    method: 'GET',
+    url: '/v1/schools',
+    headers: bearer(await ctx.issuer.school(ids[2] as string)),
+  });
+  t.same(
+    own.json<{ items: { id: string }[] }>().items.map((s) => s.id),
+    [ids[2]],
+  );
 
-  expectProblem(t, await ctx.app.inject({ method: 'GET', url: '/v1/schools?cursor=not-ours', headers: admin }), 'invalid_cursor');
-  expectProblem(t, await ctx.app.inject({ method: 'GET', url: '/v1/schools?limit=201', headers: admin }), 'validation_failed');
+  expectProblem(
+    t,
+    await ctx.app.inject({ method: 'GET', url: '/v1/schools?cursor=not-ours', headers: admin }),
+    'invalid_cursor',
+  );
+  expectProblem(
+    t,
+    await ctx.app.inject({ method: 'GET', url: '/v1/schools?limit=201', headers: admin }),
+    'validation_failed',
+  );
 });
 
 t.test("a school sees itself but another school's record answers as if it did not exist", async (t) => {
@@ -164,6 +263,14 @@ t.test("a school sees itself but another school's record answers as if it did no
   const headers = bearer(await ctx.issuer.school(mine.id));
   t.equal((await ctx.app.inject({ method: 'GET', url: `/v1/schools/${mine.id}`, headers })).statusCode, 200);
   expectProblem(t, await ctx.app.inject({ method: 'GET', url: `/v1/schools/${theirs.id}`, headers }), 'not_found');
-  expectProblem(t, await ctx.app.inject({ method: 'GET', url: `/v1/schools/${theirs.id}/events`, headers }), 'not_found');
-  expectProblem(t, await ctx.app.inject({ method: 'GET', url: '/v1/schools/not-a-uuid', headers }), 'validation_failed');
+  expectProblem(
+    t,
+    await ctx.app.inject({ method: 'GET', url: `/v1/schools/${theirs.id}/events`, headers }),
+    'not_found',
+  );
+  expectProblem(
+    t,
+    await ctx.app.inject({ method: 'GET', url: '/v1/schools/not-a-uuid', headers }),
+    'validation_failed',
+  );
 });

@@ -28,7 +28,11 @@ export interface AccessWorld extends TestApp {
 }
 
 /** A case's request; its headers (a multipart content type, say) are sent with the caller's Authorization. */
-export type AccessRequest = Omit<InjectOptions, 'headers'> & { method: NonNullable<InjectOptions['method']>; url: string; headers?: Record<string, string> };
+export type AccessRequest = Omit<InjectOptions, 'headers'> & {
+  method: NonNullable<InjectOptions['method']>;
+  url: string;
+  headers?: Record<string, string>;
+};
 
 export interface AccessCase {
   /** As in openapi.yaml: `METHOD /path/{param}`. */
@@ -58,7 +62,8 @@ export async function buildAccessWorld(t: Test): Promise<AccessWorld> {
   const adminHeaders = bearer(await issuer.admin());
   const asAdmin = async (request: InjectOptions) => {
     const response = await app.inject({ ...request, headers: { ...request.headers, ...adminHeaders } });
-    if (response.statusCode >= 300) throw new Error(`setting up: ${request.method} ${request.url} answered ${response.statusCode} ${response.body}`);
+    if (response.statusCode >= 300)
+      throw new Error(`setting up: ${request.method} ${request.url} answered ${response.statusCode} ${response.body}`);
     return response;
   };
   const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
@@ -66,7 +71,12 @@ export async function buildAccessWorld(t: Test): Promise<AccessWorld> {
     const created = await asAdmin({
       method: 'POST',
       url: '/v1/schools',
-      payload: { wdoms_id: `F${digits(7)}`, name: 'Matrix School', country: 'GH', contact_email: 'registrar@matrix.example' },
+      payload: {
+        wdoms_id: `F${digits(7)}`,
+        name: 'Matrix School',
+        country: 'GH',
+        contact_email: 'registrar@matrix.example',
+      },
     });
     const { id } = created.json<{ id: string }>();
     await asAdmin({ method: 'PATCH', url: `/v1/schools/${id}`, payload: { status: 'active' } });
@@ -82,7 +92,11 @@ export async function buildAccessWorld(t: Test): Promise<AccessWorld> {
     })
   ).json<{ id: string }>();
   const program = (
-    await asAdmin({ method: 'POST', url: '/v1/programs', payload: { acgme_id: digits(10), name: 'Matrix Residency', specialty: 'Pediatrics' } })
+    await asAdmin({
+      method: 'POST',
+      url: '/v1/programs',
+      payload: { acgme_id: digits(10), name: 'Matrix Residency', specialty: 'Pediatrics' },
+    })
   ).json<{ id: string }>();
   const headers: Record<Caller, Record<string, string>> = {
     anonymous: {},
@@ -92,7 +106,16 @@ export async function buildAccessWorld(t: Test): Promise<AccessWorld> {
     applicant: bearer(await issuer.applicant(applicant.id)),
     program: bearer(await issuer.program(program.id)),
   };
-  return { ...context, schoolA, schoolB, applicant: { id: applicant.id }, program: { id: program.id }, headers, asAdmin, digits };
+  return {
+    ...context,
+    schoolA,
+    schoolB,
+    applicant: { id: applicant.id },
+    program: { id: program.id },
+    headers,
+    asAdmin,
+    digits,
+  };
 }
 
 /** Runs every case of a matrix for every caller, as one subtest per case. */
@@ -102,11 +125,18 @@ export async function checkAccessMatrix(t: Test, world: AccessWorld, matrix: Acc
       for (const caller of callers) {
         const expected = accessCase.expect[caller];
         const request = await accessCase.request(world, caller);
-        const response = await world.app.inject({ ...request, headers: { ...request.headers, ...world.headers[caller] } } as InjectOptions);
+        const response = await world.app.inject({
+          ...request,
+          headers: { ...request.headers, ...world.headers[caller] },
+        } as InjectOptions);
         t.equal(response.statusCode, expected, `${caller} gets ${expected}`, { body: response.body });
         const code = refusalCodes[expected];
         if (code !== undefined && response.statusCode === expected) {
-          t.match(response.headers['content-type'], /^application\/problem\+json/, `${caller}: refused as problem+json`);
+          t.match(
+            response.headers['content-type'],
+            /^application\/problem\+json/,
+            `${caller}: refused as problem+json`,
+          );
           t.equal(response.json<{ code: string }>().code, code, `${caller}: code ${code}`);
         }
       }
@@ -120,6 +150,10 @@ export function guardedOperations(app: FastifyInstance): string[] {
   const methods = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
   return Object.entries(paths)
     .filter(([path]) => path.startsWith('/v1/') || path.startsWith('/.well-known/'))
-    .flatMap(([path, item]) => Object.keys(item).filter((method) => methods.has(method)).map((method) => `${method.toUpperCase()} ${path}`))
+    .flatMap(([path, item]) =>
+      Object.keys(item)
+        .filter((method) => methods.has(method))
+        .map((method) => `${method.toUpperCase()} ${path}`),
+    )
     .sort();
 }

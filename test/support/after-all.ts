@@ -18,7 +18,9 @@ if (run.embeddedPid !== undefined) {
   if (run.embeddedDirectory) await rm(run.embeddedDirectory, { recursive: true, force: true });
 } else {
   const admin = createDatabase(run.url, 1).db;
-  const { rows } = await sql<{ datname: string }>`select datname from pg_database where datname like ${`${run.prefix}%`}`.execute(admin);
+  const { rows } = await sql<{
+    datname: string;
+  }>`select datname from pg_database where datname like ${`${run.prefix}%`}`.execute(admin);
   for (const { datname } of rows) await sql`drop database if exists ${sql.id(datname)} with (force)`.execute(admin);
   await admin.destroy();
 }

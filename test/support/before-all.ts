@@ -29,7 +29,9 @@ async function startEmbedded(): Promise<{ url: string; pid: number; directory: s
 
 /** Stale databases of earlier runs that were killed before `after` ran (older than two hours). */
 async function dropStaleDatabases(admin: ReturnType<typeof createDatabase>['db']): Promise<void> {
-  const { rows } = await sql<{ datname: string }>`select datname from pg_database where datname like 'emswp_t_%'`.execute(admin);
+  const { rows } = await sql<{
+    datname: string;
+  }>`select datname from pg_database where datname like 'emswp_t_%'`.execute(admin);
   const cutoff = Math.floor(Date.now() / 1000) - 2 * 3600;
   for (const { datname } of rows) {
     const started = Number(datname.split('_')[2]);

@@ -28,20 +28,40 @@ export interface ManifestInput {
   sign?: SignManifestOptions;
 }
 
-export function manifestPayload(school: Pick<RegisteredSchool, 'wdoms_id'>, file: Buffer, who: Identity, input: ManifestInput = {}): Record<string, unknown> {
+export function manifestPayload(
+  school: Pick<RegisteredSchool, 'wdoms_id'>,
+  file: Buffer,
+  who: Identity,
+  input: ManifestInput = {},
+): Record<string, unknown> {
   return {
     iss: school.wdoms_id,
     jti: input.jti ?? randomUUID(),
     iat: input.iat ?? Math.floor(Date.now() / 1000),
-    document: { type: input.type ?? 'transcript', sha256: createHash('sha256').update(file).digest('hex'), size: file.length, media_type: 'application/pdf' },
-    applicant: { ecfmg_id: who.ecfmg_id, given_name: who.given_name, family_name: who.family_name, date_of_birth: who.date_of_birth },
+    document: {
+      type: input.type ?? 'transcript',
+      sha256: createHash('sha256').update(file).digest('hex'),
+      size: file.length,
+      media_type: 'application/pdf',
+    },
+    applicant: {
+      ecfmg_id: who.ecfmg_id,
+      given_name: who.given_name,
+      family_name: who.family_name,
+      date_of_birth: who.date_of_birth,
+    },
     ...(input.letter_id ? { letter_id: input.letter_id } : {}),
     ...(input.supersedes ? { supersedes: input.supersedes } : {}),
     ...input.override,
   };
 }
 
-export async function signedManifest(school: RegisteredSchool, file: Buffer, who: Identity, input: ManifestInput = {}): Promise<string> {
+export async function signedManifest(
+  school: RegisteredSchool,
+  file: Buffer,
+  who: Identity,
+  input: ManifestInput = {},
+): Promise<string> {
   return signManifest(school.key.privateJwk, manifestPayload(school, file, who, input), input.sign);
 }
 
@@ -57,7 +77,12 @@ export const submissionParts = (manifest: string, file: Buffer): Part[] => [
 ];
 
 /** Signs and submits in one step; returns the response. */
-export async function submit(ctx: TestApp, school: RegisteredSchool, who: Identity, input: ManifestInput & { file?: Buffer } = {}) {
+export async function submit(
+  ctx: TestApp,
+  school: RegisteredSchool,
+  who: Identity,
+  input: ManifestInput & { file?: Buffer } = {},
+) {
   const file = input.file ?? pdf();
   const manifest = await signedManifest(school, file, who, input);
   const response = await postDocument(ctx, school.token, submissionParts(manifest, file));

@@ -12,13 +12,21 @@ export function expectProblem(t: Test, response: LightMyRequestResponse, code: E
   t.equal(response.statusCode, status, `status ${status} for ${code}`);
   t.match(response.headers['content-type'], /^application\/problem\+json/, 'content type is application/problem+json');
   const body = response.json<ProblemBody>();
-  t.match(body, { type: `urn:emswp:problem:${code}`, title, status, code, detail: String }, `problem+json body with code ${code}`);
+  t.match(
+    body,
+    { type: `urn:emswp:problem:${code}`, title, status, code, detail: String },
+    `problem+json body with code ${code}`,
+  );
   const allowed = new Set(['type', 'title', 'status', 'detail', 'code', 'errors']);
   t.same(
     Object.keys(body).filter((key) => !allowed.has(key)),
     [],
     'no fields beyond type, title, status, detail, code, errors',
   );
-  t.notMatch(response.body, /\bat .+:\d+:\d+|node_modules|\/src\/|\bselect\b.+\bfrom\b|\binsert into\b|syntax error at or near/i, 'no stack trace or SQL in the body');
+  t.notMatch(
+    response.body,
+    /\bat .+:\d+:\d+|node_modules|\/src\/|\bselect\b.+\bfrom\b|\binsert into\b|syntax error at or near/i,
+    'no stack trace or SQL in the body',
+  );
   return body;
 }

@@ -17,9 +17,17 @@ export function schoolASigner(world: AccessWorld): Promise<SchoolASigner> {
   if (signer === undefined) {
     signer = (async () => {
       const key = await generateSigningKey('EdDSA');
-      await world.asAdmin({ method: 'POST', url: `/v1/schools/${world.schoolA.id}/keys`, payload: { jwk: key.publicJwk } });
-      const { wdoms_id } = (await world.asAdmin({ method: 'GET', url: `/v1/schools/${world.schoolA.id}` })).json<{ wdoms_id: string }>();
-      const { ecfmg_id, given_name, family_name, date_of_birth } = (await world.asAdmin({ method: 'GET', url: `/v1/applicants/${world.applicant.id}` })).json<Identity>();
+      await world.asAdmin({
+        method: 'POST',
+        url: `/v1/schools/${world.schoolA.id}/keys`,
+        payload: { jwk: key.publicJwk },
+      });
+      const { wdoms_id } = (await world.asAdmin({ method: 'GET', url: `/v1/schools/${world.schoolA.id}` })).json<{
+        wdoms_id: string;
+      }>();
+      const { ecfmg_id, given_name, family_name, date_of_birth } = (
+        await world.asAdmin({ method: 'GET', url: `/v1/applicants/${world.applicant.id}` })
+      ).json<Identity>();
       return { key, wdoms_id, identity: { ecfmg_id, given_name, family_name, date_of_birth } };
     })();
     signers.set(world, signer);
@@ -28,10 +36,19 @@ export function schoolASigner(world: AccessWorld): Promise<SchoolASigner> {
 }
 
 /** The parts of a fresh, valid submission by school A about the world's applicant. */
-export async function schoolASubmission(world: AccessWorld, identity: Partial<Identity> = {}, input: ManifestInput = {}) {
+export async function schoolASubmission(
+  world: AccessWorld,
+  identity: Partial<Identity> = {},
+  input: ManifestInput = {},
+) {
   const signer = await schoolASigner(world);
   const file = pdf();
-  const manifest = await signedManifest({ ...signer, id: world.schoolA.id, name: '', token: '' }, file, { ...signer.identity, ...identity }, input);
+  const manifest = await signedManifest(
+    { ...signer, id: world.schoolA.id, name: '', token: '' },
+    file,
+    { ...signer.identity, ...identity },
+    input,
+  );
   return submissionParts(manifest, file);
 }
 
@@ -39,6 +56,7 @@ export async function schoolASubmission(world: AccessWorld, identity: Partial<Id
 export async function schoolADocument(world: AccessWorld, identity: Partial<Identity> = {}): Promise<string> {
   const token = world.headers.school_a.authorization?.replace(/^Bearer /, '') ?? '';
   const response = await postDocument(world, token, await schoolASubmission(world, identity));
-  if (response.statusCode !== 201) throw new Error(`setting up: submitting answered ${response.statusCode} ${response.body}`);
+  if (response.statusCode !== 201)
+    throw new Error(`setting up: submitting answered ${response.statusCode} ${response.body}`);
   return response.json<{ id: string }>().id;
 }

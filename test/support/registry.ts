@@ -23,11 +23,15 @@ const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).joi
 export const newEcfmgId = () => digits(8);
 
 async function expectCreated(response: { statusCode: number; body: string }, what: string) {
-  if (response.statusCode !== 201) throw new Error(`registering ${what} failed: ${response.statusCode} ${response.body}`);
+  if (response.statusCode !== 201)
+    throw new Error(`registering ${what} failed: ${response.statusCode} ${response.body}`);
 }
 
 /** An active school with one registered key, made through the API as an operator and school officer would. */
-export async function registerSchool(ctx: TestApp, options: { alg?: SignatureAlgorithm; status?: 'active' | 'pending' | 'suspended' } = {}): Promise<RegisteredSchool> {
+export async function registerSchool(
+  ctx: TestApp,
+  options: { alg?: SignatureAlgorithm; status?: 'active' | 'pending' | 'suspended' } = {},
+): Promise<RegisteredSchool> {
   const admin = bearer(await ctx.issuer.admin());
   const wdoms_id = `F${digits(7)}`;
   const name = `University of Testing ${wdoms_id}`;
@@ -41,13 +45,28 @@ export async function registerSchool(ctx: TestApp, options: { alg?: SignatureAlg
   const { id } = created.json() as { id: string };
   const token = await ctx.issuer.school(id);
   const key = await generateSigningKey(options.alg ?? 'EdDSA');
-  const keyResponse = await ctx.app.inject({ method: 'POST', url: `/v1/schools/${id}/keys`, headers: bearer(token), payload: { jwk: key.publicJwk } });
+  const keyResponse = await ctx.app.inject({
+    method: 'POST',
+    url: `/v1/schools/${id}/keys`,
+    headers: bearer(token),
+    payload: { jwk: key.publicJwk },
+  });
   await expectCreated(keyResponse, 'a school key');
   const status = options.status ?? 'active';
   if (status !== 'pending') {
-    await ctx.app.inject({ method: 'PATCH', url: `/v1/schools/${id}`, headers: admin, payload: { status: 'active', reason: 'vetted' } });
+    await ctx.app.inject({
+      method: 'PATCH',
+      url: `/v1/schools/${id}`,
+      headers: admin,
+      payload: { status: 'active', reason: 'vetted' },
+    });
     if (status === 'suspended') {
-      await ctx.app.inject({ method: 'PATCH', url: `/v1/schools/${id}`, headers: admin, payload: { status: 'suspended', reason: 'under investigation' } });
+      await ctx.app.inject({
+        method: 'PATCH',
+        url: `/v1/schools/${id}`,
+        headers: admin,
+        payload: { status: 'suspended', reason: 'under investigation' },
+      });
     }
   }
   return { id, wdoms_id, name, token, key };
@@ -57,8 +76,19 @@ export async function registerApplicant(
   ctx: TestApp,
   identity: Partial<Omit<RegisteredApplicant, 'id' | 'token'>> = {},
 ): Promise<RegisteredApplicant> {
-  const values = { ecfmg_id: newEcfmgId(), given_name: 'Chiamaka', family_name: 'Okafor', date_of_birth: '1996-04-12', ...identity };
-  const response = await ctx.app.inject({ method: 'POST', url: '/v1/applicants', headers: bearer(await ctx.issuer.admin()), payload: values });
+  const values = {
+    ecfmg_id: newEcfmgId(),
+    given_name: 'Chiamaka',
+    family_name: 'Okafor',
+    date_of_birth: '1996-04-12',
+    ...identity,
+  };
+  const response = await ctx.app.inject({
+    method: 'POST',
+    url: '/v1/applicants',
+    headers: bearer(await ctx.issuer.admin()),
+    payload: values,
+  });
   await expectCreated(response, 'an applicant');
   const { id } = response.json() as { id: string };
   return { id, ...values, token: await ctx.issuer.applicant(id) };

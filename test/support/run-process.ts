@@ -14,10 +14,13 @@ export function builtEntry(path: 'server.js' | 'cli/main.js'): string {
 }
 
 /** Settings that would make a child depend on this machine: children get only what a test gives them. */
-const serviceVariables = /^(PORT|HOST|DATABASE_|DATA_DIR|LOG_LEVEL|AUTH_|PUBLIC_BASE_URL|SERVICE_|MAX_DOCUMENT_BYTES|MSPE_|WEBHOOK_|METRICS_|TRUST_PROXY|SHUTDOWN_|VERIFY_|EMSWP_)/;
+const serviceVariables =
+  /^(PORT|HOST|DATABASE_|DATA_DIR|LOG_LEVEL|AUTH_|PUBLIC_BASE_URL|SERVICE_|MAX_DOCUMENT_BYTES|MSPE_|WEBHOOK_|METRICS_|TRUST_PROXY|SHUTDOWN_|VERIFY_|EMSWP_)/;
 
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !serviceVariables.test(name) && !name.startsWith('TAP')));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !serviceVariables.test(name) && !name.startsWith('TAP')),
+  );
   return { ...inherited, ...env };
 }
 
@@ -27,7 +30,12 @@ export interface StartOptions {
   input?: string;
 }
 
-export function startProcess(entry: string, args: string[], env: Record<string, string>, options: StartOptions = {}): ChildProcess {
+export function startProcess(
+  entry: string,
+  args: string[],
+  env: Record<string, string>,
+  options: StartOptions = {},
+): ChildProcess {
   const child = spawn(process.execPath, [entry, ...args], {
     cwd: options.cwd,
     env: childEnv(env),
@@ -57,5 +65,8 @@ export function finished(child: ChildProcess): Promise<Finished> {
 }
 
 /** Runs `emswp <args>` as a user runs the installed command. */
-export const runEmswp = (args: string[], env: Record<string, string> = {}, options: StartOptions = {}): Promise<Finished> =>
-  finished(startProcess(builtEntry('cli/main.js'), args, env, options));
+export const runEmswp = (
+  args: string[],
+  env: Record<string, string> = {},
+  options: StartOptions = {},
+): Promise<Finished> => finished(startProcess(builtEntry('cli/main.js'), args, env, options));

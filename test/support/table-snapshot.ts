@@ -8,7 +8,9 @@ import type { Database } from '../../src/db/database.js';
 export async function snapshotTables(db: Database, tables: string[]): Promise<Record<string, unknown[]>> {
   const snapshot: Record<string, unknown[]> = {};
   for (const table of tables) {
-    const { rows } = await sql<{ row: unknown }>`select to_jsonb(t) as row from ${sql.table(table)} t order by to_jsonb(t)::text`.execute(db);
+    const { rows } = await sql<{
+      row: unknown;
+    }>`select to_jsonb(t) as row from ${sql.table(table)} t order by to_jsonb(t)::text`.execute(db);
     snapshot[table] = rows.map((r) => r.row);
   }
   return snapshot;

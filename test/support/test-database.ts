@@ -33,9 +33,10 @@ export async function createTestDatabase(t: Test, { migrated = true } = {}): Pro
     for (let attempt = 0; ; attempt++) {
       try {
         // Two files copying the template at the same instant make Postgres refuse one: try again.
-        await (migrated
-          ? sql`create database ${sql.id(name)} template ${sql.id(run.template)}`
-          : sql`create database ${sql.id(name)}`
+        await (
+          migrated
+            ? sql`create database ${sql.id(name)} template ${sql.id(run.template)}`
+            : sql`create database ${sql.id(name)}`
         ).execute(admin);
         break;
       } catch (error) {

@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type JWTHeaderParameters, type CryptoKey } from 'jose';
+import {
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  SignJWT,
+  type JWK,
+  type JWTPayload,
+  type JWTHeaderParameters,
+  type CryptoKey,
+} from 'jose';
 import type { Principal } from '../../src/auth/principal.js';
 
 export const testIssuerName = 'https://issuer.test.emswp';
@@ -39,9 +48,21 @@ export async function createTestIssuer(directory: string): Promise<TestIssuer> {
   const token = async (principal: Principal, options: TokenOptions = {}) => {
     const { sub, ...roleClaims } = principal;
     const now = Math.floor(Date.now() / 1000);
-    const payload = { iss: testIssuerName, aud: testAudience, sub, iat: now, exp: now + 3600, jti: randomUUID(), ...roleClaims, ...options.claims };
-    for (const [name, value] of Object.entries(payload)) if (value === undefined) delete (payload as Record<string, unknown>)[name];
-    return new SignJWT(payload).setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT', ...options.header }).sign(privateKey);
+    const payload = {
+      iss: testIssuerName,
+      aud: testAudience,
+      sub,
+      iat: now,
+      exp: now + 3600,
+      jti: randomUUID(),
+      ...roleClaims,
+      ...options.claims,
+    };
+    for (const [name, value] of Object.entries(payload))
+      if (value === undefined) delete (payload as Record<string, unknown>)[name];
+    return new SignJWT(payload)
+      .setProtectedHeader({ alg: 'EdDSA', kid, typ: 'JWT', ...options.header })
+      .sign(privateKey);
   };
 
   return {

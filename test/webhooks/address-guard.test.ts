@@ -33,13 +33,16 @@ t.test('only ordinary public addresses pass', async (t) => {
     t.ok(refusal instanceof UnsafeAddressError, `${address} is refused`);
     t.equal(refusal?.range, range);
   }
-  for (const address of ['93.184.215.14', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8']) t.equal(unsafeAddress(address), null, `${address} passes`);
+  for (const address of ['93.184.215.14', '8.8.8.8', '2606:4700:4700::1111', '::ffff:8.8.8.8'])
+    t.equal(unsafeAddress(address), null, `${address} passes`);
   t.ok(unsafeAddress('not-an-address'), 'something that is not an address is refused');
 });
 
 t.test('the socket lookup refuses a name that resolves to this machine', async (t) => {
   for (const all of [false, true]) {
-    const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => guardedLookup('localhost', { all }, (err) => resolve(err)));
+    const error = await new Promise<NodeJS.ErrnoException | null>((resolve) =>
+      guardedLookup('localhost', { all }, (err) => resolve(err)),
+    );
     t.ok(error instanceof UnsafeAddressError, `all: ${all}`);
     t.match(error?.message, /is not a public address \(loopback\)/);
   }
@@ -59,7 +62,10 @@ t.test('with the safety on, the sender connects to no private address, by litera
 
   const allowed = new WebhookSender({ timeoutMs: 2_000, allowPrivateNetworks: true });
   t.teardown(() => allowed.close());
-  t.match(await allowed.send({ url: `http://localhost:${port}/hooks`, headers: {}, body: '{}' }), { succeeded: true, statusCode: 204 });
+  t.match(await allowed.send({ url: `http://localhost:${port}/hooks`, headers: {}, body: '{}' }), {
+    succeeded: true,
+    statusCode: 204,
+  });
 });
 
 t.test('an endpoint whose name points at a private address is refused when the dispatcher connects', async (t) => {
@@ -68,12 +74,23 @@ t.test('an endpoint whose name points at a private address is refused when the d
   const schoolId = randomUUID();
   const school = await issuer.school(schoolId);
   const receiver = await startReceiver(t);
-  const endpoint = await registerEndpoint(app, school, { url: `http://localhost:${new URL(receiver.url).port}/hooks`, events: ['document.verified'] });
+  const endpoint = await registerEndpoint(app, school, {
+    url: `http://localhost:${new URL(receiver.url).port}/hooks`,
+    events: ['document.verified'],
+  });
   startDispatcher(t, database.url, { allowPrivateNetworks: false, retryDelaysMs: [20] });
 
-  await emit(db, { type: 'document.verified', data: { document_id: randomUUID(), status: 'verified' }, audience: { school_id: schoolId } });
+  await emit(db, {
+    type: 'document.verified',
+    data: { document_id: randomUUID(), status: 'verified' },
+    audience: { school_id: schoolId },
+  });
   const delivery = await eventually(async () => {
-    const list = await app.inject({ method: 'GET', url: `/v1/webhooks/${endpoint.id}/deliveries`, headers: bearer(school) });
+    const list = await app.inject({
+      method: 'GET',
+      url: `/v1/webhooks/${endpoint.id}/deliveries`,
+      headers: bearer(school),
+    });
     const first = list.json().items[0];
     return first?.status === 'failed' && first;
   });

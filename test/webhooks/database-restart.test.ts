@@ -86,7 +86,13 @@ t.test('deliveries pending while the database restarts are all sent once it is b
 
   const before: string[] = [];
   for (let i = 0; i < 10; i++) {
-    before.push(await emit(db, { type: 'document.verified', data: { document_id: randomUUID(), status: 'verified' }, audience: { school_id: schoolId } }));
+    before.push(
+      await emit(db, {
+        type: 'document.verified',
+        data: { document_id: randomUUID(), status: 'verified' },
+        audience: { school_id: schoolId },
+      }),
+    );
   }
   await eventually(() => receiver.requests.length === 10, 10_000, 'the first attempts');
 
@@ -103,7 +109,12 @@ t.test('deliveries pending while the database restarts are all sent once it is b
   for (let i = 0; i < 5; i++) {
     after.push(
       await eventually(
-        () => emit(db, { type: 'document.revoked', data: { document_id: randomUUID(), status: 'revoked' }, audience: { school_id: schoolId } }).catch(() => undefined),
+        () =>
+          emit(db, {
+            type: 'document.revoked',
+            data: { document_id: randomUUID(), status: 'revoked' },
+            audience: { school_id: schoolId },
+          }).catch(() => undefined),
         15_000,
         'the database to take events again',
       ),
@@ -112,7 +123,10 @@ t.test('deliveries pending while the database restarts are all sent once it is b
 
   const rows = await eventually(
     async () => {
-      const all = await db.selectFrom('webhook_deliveries').select(['event_id', 'status', 'attempt_count', 'attempts']).execute();
+      const all = await db
+        .selectFrom('webhook_deliveries')
+        .select(['event_id', 'status', 'attempt_count', 'attempts'])
+        .execute();
       return all.length === 15 && all.every((row) => row.status === 'succeeded') && all;
     },
     30_000,
@@ -120,7 +134,8 @@ t.test('deliveries pending while the database restarts are all sent once it is b
   );
   const received = receiver.requests.map((r) => String(r.headers['webhook-id']));
   t.same(new Set(received), new Set([...before, ...after]), 'every event reached the receiver');
-  for (const id of before) t.equal(received.filter((r) => r === id).length, 2, 'an event from before: failed once, then delivered once');
+  for (const id of before)
+    t.equal(received.filter((r) => r === id).length, 2, 'an event from before: failed once, then delivered once');
   for (const id of after) t.equal(received.filter((r) => r === id).length, 1, 'an event from after: delivered once');
   for (const row of rows.filter((r) => before.includes(r.event_id))) {
     t.same(

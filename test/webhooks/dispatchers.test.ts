@@ -12,8 +12,14 @@ t.test('two dispatchers on one database deliver each event to each endpoint exac
     // A little latency, so both dispatchers have work in flight at the same time.
     setTimeout(() => response.writeHead(200).end(), 2);
   });
-  const schoolEndpoint = await registerEndpoint(app, await issuer.school(schoolId), { url: `${receiver.url}/school`, events: allEvents });
-  const adminEndpoint = await registerEndpoint(app, await issuer.admin(), { url: `${receiver.url}/admin`, events: allEvents });
+  const schoolEndpoint = await registerEndpoint(app, await issuer.school(schoolId), {
+    url: `${receiver.url}/school`,
+    events: allEvents,
+  });
+  const adminEndpoint = await registerEndpoint(app, await issuer.admin(), {
+    url: `${receiver.url}/admin`,
+    events: allEvents,
+  });
   const one = startDispatcher(t, database.url, { batchSize: 10 });
   const two = startDispatcher(t, database.url, { batchSize: 10 });
 
@@ -21,7 +27,11 @@ t.test('two dispatchers on one database deliver each event to each endpoint exac
   for (let batch = 0; batch < 20; batch++) {
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < 20; i++) {
-        const { id } = await enqueueEvent(trx, { type: 'document.verified', data: { document_id: randomUUID(), status: 'verified' }, audience: { school_id: schoolId } });
+        const { id } = await enqueueEvent(trx, {
+          type: 'document.verified',
+          data: { document_id: randomUUID(), status: 'verified' },
+          audience: { school_id: schoolId },
+        });
         events.push(id);
       }
     });
@@ -31,11 +41,22 @@ t.test('two dispatchers on one database deliver each event to each endpoint exac
 
   const received = receiver.requests.map((r) => `${r.path} ${String(r.headers['webhook-id'])}`);
   t.equal(received.length, 800, 'no delivery was sent twice');
-  t.same(new Set(received), new Set(events.flatMap((id) => [`/hooks/school ${id}`, `/hooks/admin ${id}`])), 'and none was missed');
+  t.same(
+    new Set(received),
+    new Set(events.flatMap((id) => [`/hooks/school ${id}`, `/hooks/admin ${id}`])),
+    'and none was missed',
+  );
   t.ok(one.sent > 0 && two.sent > 0, `both dispatchers did a share (${one.sent} and ${two.sent})`);
   t.equal(one.sent + two.sent, 800);
-  const states = await db.selectFrom('webhook_deliveries').select(['status', 'attempt_count']).where('endpoint_id', 'in', [schoolEndpoint.id, adminEndpoint.id]).execute();
-  t.ok(states.every((s) => s.status === 'succeeded' && s.attempt_count === 1), 'every delivery succeeded at the first attempt');
+  const states = await db
+    .selectFrom('webhook_deliveries')
+    .select(['status', 'attempt_count'])
+    .where('endpoint_id', 'in', [schoolEndpoint.id, adminEndpoint.id])
+    .execute();
+  t.ok(
+    states.every((s) => s.status === 'succeeded' && s.attempt_count === 1),
+    'every delivery succeeded at the first attempt',
+  );
 });
 
 t.test('deliveries held by a dispatcher that died come back when its lease ends', async (t) => {
@@ -43,7 +64,11 @@ t.test('deliveries held by a dispatcher that died come back when its lease ends'
   const schoolId = randomUUID();
   const receiver = await startReceiver(t);
   await registerEndpoint(app, await issuer.school(schoolId), { url: receiver.url, events: allEvents });
-  const eventId = await emit(db, { type: 'document.verified', data: { document_id: randomUUID(), status: 'verified' }, audience: { school_id: schoolId } });
+  const eventId = await emit(db, {
+    type: 'document.verified',
+    data: { document_id: randomUUID(), status: 'verified' },
+    audience: { school_id: schoolId },
+  });
 
   // A dispatcher claims the delivery and dies before sending it.
   const claimed = await claimDue(db, { limit: 10, leaseMs: 800, inFlight: new Map(), perEndpoint: 10 });
@@ -53,7 +78,11 @@ t.test('deliveries held by a dispatcher that died come back when its lease ends'
   startDispatcher(t, database.url, { pollIntervalMs: 100 });
   await new Promise((resolve) => setTimeout(resolve, 300));
   t.equal(receiver.requests.length, 0, 'a leased delivery is not sent by another dispatcher');
-  const [request] = await eventually(() => receiver.requests.length === 1 && receiver.requests, 5_000, 'the delivery after the lease');
+  const [request] = await eventually(
+    () => receiver.requests.length === 1 && receiver.requests,
+    5_000,
+    'the delivery after the lease',
+  );
   t.equal(request?.headers['webhook-id'], eventId);
   t.ok(Date.now() - claimedAt >= 750, 'only after the lease ended');
   const delivery = await eventually(async () => {
@@ -73,10 +102,30 @@ t.test('one endpoint that hangs does not hold up the others', async (t) => {
   const fastSchool = randomUUID();
   await registerEndpoint(app, await issuer.school(slowSchool), { url: slow.url, events: allEvents });
   await registerEndpoint(app, await issuer.school(fastSchool), { url: fast.url, events: allEvents });
-  startDispatcher(t, database.url, { concurrency: 8, perEndpointConcurrency: 2, batchSize: 8, timeoutMs: 3_000, retryDelaysMs: [60_000] });
+  startDispatcher(t, database.url, {
+    concurrency: 8,
+    perEndpointConcurrency: 2,
+    batchSize: 8,
+    timeoutMs: 3_000,
+    retryDelaysMs: [60_000],
+  });
 
-  for (let i = 0; i < 20; i++) await emit(db, { type: 'document.verified', data: { document_id: randomUUID() }, audience: { school_id: slowSchool } });
-  for (let i = 0; i < 5; i++) await emit(db, { type: 'document.verified', data: { document_id: randomUUID() }, audience: { school_id: fastSchool } });
-  await eventually(() => fast.requests.length === 5, 2_000, 'the healthy endpoint to get its 5 events while the other hangs');
+  for (let i = 0; i < 20; i++)
+    await emit(db, {
+      type: 'document.verified',
+      data: { document_id: randomUUID() },
+      audience: { school_id: slowSchool },
+    });
+  for (let i = 0; i < 5; i++)
+    await emit(db, {
+      type: 'document.verified',
+      data: { document_id: randomUUID() },
+      audience: { school_id: fastSchool },
+    });
+  await eventually(
+    () => fast.requests.length === 5,
+    2_000,
+    'the healthy endpoint to get its 5 events while the other hangs',
+  );
   t.ok(slow.requests.length <= 4, `the hanging endpoint holds at most a few slots (${slow.requests.length})`);
 });

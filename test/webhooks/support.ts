@@ -28,7 +28,10 @@ export interface Receiver {
 }
 
 /** A real HTTP receiver on 127.0.0.1, recording every request it gets. */
-export async function startReceiver(t: Test, behaviour: Behaviour = (_request, _index, response) => response.writeHead(204).end()): Promise<Receiver> {
+export async function startReceiver(
+  t: Test,
+  behaviour: Behaviour = (_request, _index, response) => response.writeHead(204).end(),
+): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -57,7 +60,11 @@ export async function startReceiver(t: Test, behaviour: Behaviour = (_request, _
 }
 
 /** Polls until `check` returns a value other than undefined/false, or fails the wait after `timeoutMs`. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000, what = 'the condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  what = 'the condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -71,7 +78,11 @@ export async function eventually<T>(check: () => T | undefined | false | Promise
 export const fastSchedule = [100, 100, 100, 100, 100, 100, 100];
 
 /** A dispatcher on the test database, stopped at teardown. */
-export function startDispatcher(t: Test, databaseUrl: string, options: Partial<DispatcherOptions> = {}): WebhookDispatcher {
+export function startDispatcher(
+  t: Test,
+  databaseUrl: string,
+  options: Partial<DispatcherOptions> = {},
+): WebhookDispatcher {
   const dispatcher = new WebhookDispatcher({
     databaseUrl,
     logger: createLogger('silent'),
@@ -104,7 +115,8 @@ export async function registerEndpoint(
   body: { url: string; events: string[]; description?: string },
 ): Promise<CreatedEndpoint> {
   const response = await app.inject({ method: 'POST', url: '/v1/webhooks', headers: bearer(token), payload: body });
-  if (response.statusCode !== 201) throw new Error(`registering the endpoint failed: ${response.statusCode} ${response.body}`);
+  if (response.statusCode !== 201)
+    throw new Error(`registering the endpoint failed: ${response.statusCode} ${response.body}`);
   return response.json<CreatedEndpoint>();
 }
 

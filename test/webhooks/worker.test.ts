@@ -40,16 +40,26 @@ const verified = (schoolId: string) => ({
 });
 
 const signedBy = (secret: string, request: ReceivedRequest) =>
-  new Webhook(secret).verify(request.body, Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])));
+  new Webhook(secret).verify(
+    request.body,
+    Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, String(v)])),
+  );
 
 t.test('the server sends webhooks itself unless WEBHOOK_WORKER=false', async (t) => {
   const ctx = await buildTestApp(t, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
   const receiver = await startReceiver(t);
   const schoolId = randomUUID();
-  const endpoint = await registerEndpoint(ctx.app, await ctx.issuer.school(schoolId), { url: receiver.url, events: allEvents });
+  const endpoint = await registerEndpoint(ctx.app, await ctx.issuer.school(schoolId), {
+    url: receiver.url,
+    events: allEvents,
+  });
 
   const quiet = run(t, 'server.js', [], { ...settings(ctx), PORT: String(await freePort()), WEBHOOK_WORKER: 'false' });
-  await eventually(() => quiet.output().includes('Server listening'), 60_000, 'the server with WEBHOOK_WORKER=false to listen');
+  await eventually(
+    () => quiet.output().includes('Server listening'),
+    60_000,
+    'the server with WEBHOOK_WORKER=false to listen',
+  );
   const waiting = await emit(ctx.db, verified(schoolId));
   await new Promise((resolve) => setTimeout(resolve, 1_500));
   t.equal(receiver.requests.length, 0, 'with WEBHOOK_WORKER=false the server sends nothing');
@@ -71,7 +81,10 @@ t.test('`emswp worker` sends deliveries from the shared database and stops clean
   const ctx = await buildTestApp(t, { WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true' });
   const receiver = await startReceiver(t);
   const schoolId = randomUUID();
-  const endpoint = await registerEndpoint(ctx.app, await ctx.issuer.school(schoolId), { url: receiver.url, events: allEvents });
+  const endpoint = await registerEndpoint(ctx.app, await ctx.issuer.school(schoolId), {
+    url: receiver.url,
+    events: allEvents,
+  });
 
   const worker = run(t, 'cli/main.js', ['worker'], settings(ctx));
   await eventually(() => worker.output().includes('webhook worker: sending deliveries'), 60_000, 'the worker to start');
@@ -89,7 +102,9 @@ t.test('`emswp worker` sends deliveries from the shared database and stops clean
   t.equal((await worker.done).code, 0, 'exits 0 after a graceful stop');
   t.match(worker.output(), /webhook worker: stopped/);
 
-  const misconfigured = await finished(startProcess(builtEntry('cli/main.js'), ['worker'], { DATA_DIR: ctx.directory }));
+  const misconfigured = await finished(
+    startProcess(builtEntry('cli/main.js'), ['worker'], { DATA_DIR: ctx.directory }),
+  );
   t.equal(misconfigured.code, 2, 'without DATABASE_URL it does not start');
   t.match(misconfigured.stderr, /emswp: the worker needs DATABASE_URL/);
 });
