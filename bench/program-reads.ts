@@ -28,7 +28,7 @@ import { createDatabase, type Database } from '../src/db/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../src/db/embedded-postgres.js';
 import { migrateToLatest } from '../src/db/migrator.js';
 import type { DB } from '../src/db/types.js';
-import { findReleasedDocument, listProgramDocuments } from '../src/releases/repository.js';
+import { findReleasedDocument, listProgramDocuments } from '../src/documents/released-repository.js';
 
 const setting = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const documents = setting('BENCH_DOCUMENTS', 1_000_000);

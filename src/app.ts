@@ -4,30 +4,27 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { applicantRoutes } from './applicants/routes.js';
-import { developmentIssuerKey, developmentIssuerKeys } from './auth/development-issuer.js';
-import { meRoutes } from './auth/routes.js';
-import {
-  createTokenVerifier,
-  issuerKeysFromFile,
-  issuerKeysFromUrl,
-  type TokenVerifier,
-} from './auth/token-verifier.js';
+import { tokenVerifierFor } from './auth/configured-verifier.js';
+import type { TokenVerifier } from './auth/token-verifier.js';
 import type { Config } from './config.js';
-import { serviceJwksRoutes } from './crypto/jwks-routes.js';
+import { serviceJwksRoutes } from './receipts/jwks-routes.js';
 import { loadServiceKey, type ServiceKey } from './crypto/service-key.js';
 import type { Database } from './db/database.js';
 import { disclosureRoutes } from './disclosures/routes.js';
 import { migrationsFolder } from './db/migrator.js';
+import { matchWaitingDocuments, revokeSignedWithCompromisedKey } from './documents/cascades.js';
+import { programDocumentRoutes } from './documents/program-routes.js';
 import { documentRoutes } from './documents/routes.js';
+import { actorOf } from './documents/status-changes.js';
 import { healthRoutes } from './health/routes.js';
 import { authentication } from './http/authentication.js';
 import { closeConnectionsWhenClosing } from './http/closing.js';
 import { registerErrorHandling } from './http/error-handler.js';
-import './http/fastify-types.js';
 import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { validatorCompilers } from './http/validation.js';
 import { letterRoutes } from './letters/routes.js';
+import { meRoutes } from './me/routes.js';
 import { programRoutes } from './programs/routes.js';
 import { receiptRoutes } from './receipts/routes.js';
 import { releaseRoutes } from './releases/routes.js';
@@ -47,28 +44,16 @@ export interface AppDependencies {
   serviceKey?: ServiceKey;
 }
 
-const acceptedRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
-
-export async function tokenVerifierFor(config: Config, logger: Logger): Promise<TokenVerifier> {
-  const { jwks } = config.auth;
-  let keys;
-  if (jwks.kind === 'file') keys = await issuerKeysFromFile(jwks.path);
-  else if (jwks.kind === 'url') keys = issuerKeysFromUrl(jwks.url);
-  else {
-    logger.warn(
-      { data_dir: config.dataDir },
-      'AUTH_JWKS_FILE and AUTH_JWKS_URL are not set: using a development token issuer whose key is in DATA_DIR. ' +
-        'Anyone with that file can mint tokens; never run like this in production. Mint tokens with `emswp token --role admin`.',
-    );
-    keys = developmentIssuerKeys(await developmentIssuerKey(config.dataDir));
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Database;
+    config: Config;
+    /** The service's own signing key (receipts, checkpoints), loaded once at start. */
+    serviceKey: ServiceKey;
   }
-  return createTokenVerifier({
-    issuer: config.auth.issuer,
-    audience: config.auth.audience,
-    keys,
-    cacheSize: config.auth.tokenCacheSize,
-  });
 }
+
+const acceptedRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 
 function latestMigration(): string | undefined {
   return readdirSync(migrationsFolder)
@@ -118,14 +103,24 @@ export async function buildApp({
   await app.register(healthRoutes, { latestMigration: latestMigration() });
   await app.register(meRoutes, { prefix: '/v1' });
   await app.register(schoolRoutes, { prefix: '/v1' });
-  await app.register(schoolKeyRoutes, { prefix: '/v1' });
-  await app.register(applicantRoutes, { prefix: '/v1' });
+  // The registry never imports documents: the documents rules its changes set off are wired in here,
+  // and run in the registry change's own transaction.
+  await app.register(schoolKeyRoutes, {
+    prefix: '/v1',
+    onCompromised: (trx, key, caller) =>
+      revokeSignedWithCompromisedKey(trx, key.kid, key.compromised_at, actorOf(caller)),
+  });
+  await app.register(applicantRoutes, {
+    prefix: '/v1',
+    onRegistered: (trx, applicant, caller) => matchWaitingDocuments(trx, applicant, actorOf(caller)),
+  });
   await app.register(programRoutes, { prefix: '/v1' });
   await app.register(serviceJwksRoutes);
   await app.register(webhookRoutes, { prefix: '/v1' });
   await app.register(documentRoutes, { prefix: '/v1' });
   await app.register(letterRoutes, { prefix: '/v1' });
   await app.register(releaseRoutes, { prefix: '/v1' });
+  await app.register(programDocumentRoutes, { prefix: '/v1' });
   await app.register(disclosureRoutes, { prefix: '/v1' });
   await app.register(receiptRoutes, { prefix: '/v1' });
   await app.register(verificationRoutes, { prefix: '/v1' });

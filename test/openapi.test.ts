@@ -3,7 +3,7 @@ import { compileErrors, validate } from '@readme/openapi-parser';
 import t from 'tap';
 import { parse } from 'yaml';
 import { errorCodes } from '../src/http/error-codes.js';
-import { openApiYaml } from '../src/http/openapi-document.js';
+import { openApiYaml } from '../src/cli/openapi-document.js';
 import { buildTestApp } from './support/test-app.js';
 
 const committedFile = new URL('../openapi.yaml', import.meta.url);

@@ -1,27 +1,16 @@
-import type { Static } from '@sinclair/typebox';
-import { matchWaitingDocuments } from '../documents/cascades.js';
-import { actorOf } from '../documents/transitions.js';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireRole } from '../http/authentication.js';
 import { IdParams } from '../http/schemas.js';
 import { Applicant, CreateApplicantBody } from './schemas.js';
-import { applicantVisibleTo, registerApplicant } from './service.js';
-import type { ApplicantRow } from './tables.js';
+import { applicantVisibleTo, registerApplicant, type ApplicantRegisteredHook } from './service.js';
+import { applicantView } from './views.js';
 
 const tags = ['applicants'];
 
-const applicantView = (row: ApplicantRow): Static<typeof Applicant> => ({
-  id: row.id,
-  ecfmg_id: row.ecfmg_id,
-  given_name: row.given_name,
-  family_name: row.family_name,
-  date_of_birth: row.date_of_birth,
-  email: row.email,
-  created_at: row.created_at.toISOString(),
-  updated_at: row.updated_at.toISOString(),
-});
-
-export const applicantRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const applicantRoutes: FastifyPluginAsyncTypebox<{ onRegistered: ApplicantRegisteredHook }> = async (
+  app,
+  { onRegistered },
+) => {
   app.post(
     '/applicants',
     {
@@ -35,11 +24,7 @@ export const applicantRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const caller = requireRole(request, 'admin');
-      const applicant = await app.db.transaction().execute(async (trx) => {
-        const registered = await registerApplicant(trx, request.body);
-        await matchWaitingDocuments(trx, registered, actorOf(caller));
-        return registered;
-      });
+      const applicant = await registerApplicant(app.db, caller, request.body, onRegistered);
       return reply.status(201).send(applicantView(applicant));
     },
   );

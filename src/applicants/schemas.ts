@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, Timestamp, Uuid } from '../http/schemas.js';
-import { CalendarDate, Email, HumanText } from '../registry/fields.js';
+import { CalendarDate, Email, HumanText } from '../http/input-checks.js';
 
 export const nameMax = 100;
 

@@ -1,6 +1,8 @@
+import type { Kysely, Transaction } from 'kysely';
 import type { PrincipalOf } from '../auth/principal.js';
+import type { DB } from '../db/types.js';
 import { notFound, problem } from '../http/problem.js';
-import { checkPastDate, normalizedText } from '../registry/fields.js';
+import { checkPastDate, normalizedText } from '../http/input-checks.js';
 import type { Executor } from '../db/database.js';
 import { findApplicant, insertApplicant } from './repository.js';
 import { nameMax } from './schemas.js';
@@ -15,10 +17,23 @@ export interface NewApplicant {
 }
 
 /**
- * Registers an applicant. Takes the caller's executor (a transaction in the route), so what
- * registering an applicant sets off elsewhere commits together with it.
+ * What registering an applicant sets off outside the registry (documents waiting for this ECFMG ID
+ * are matched), run in the registration's transaction. app.ts wires it, so the registry never
+ * imports documents.
  */
-export async function registerApplicant(db: Executor, input: NewApplicant): Promise<ApplicantRow> {
+export type ApplicantRegisteredHook = (
+  trx: Transaction<DB>,
+  applicant: ApplicantRow,
+  caller: PrincipalOf<'admin'>,
+) => Promise<unknown>;
+
+/** Registers an applicant and runs the hook in the same transaction: both commit, or neither does. */
+export async function registerApplicant(
+  db: Kysely<DB>,
+  caller: PrincipalOf<'admin'>,
+  input: NewApplicant,
+  onRegistered: ApplicantRegisteredHook,
+): Promise<ApplicantRow> {
   const values = {
     ecfmg_id: input.ecfmg_id,
     given_name: normalizedText(input.given_name, 'given_name', nameMax),
@@ -26,10 +41,13 @@ export async function registerApplicant(db: Executor, input: NewApplicant): Prom
     date_of_birth: checkPastDate(input.date_of_birth, 'date_of_birth'),
     email: input.email ?? null,
   };
-  const applicant = await insertApplicant(db, values);
-  if (!applicant)
-    throw problem('applicant_exists', `An applicant with ECFMG ID ${input.ecfmg_id} is already registered.`);
-  return applicant;
+  return db.transaction().execute(async (trx) => {
+    const applicant = await insertApplicant(trx, values);
+    if (!applicant)
+      throw problem('applicant_exists', `An applicant with ECFMG ID ${input.ecfmg_id} is already registered.`);
+    await onRegistered(trx, applicant, caller);
+    return applicant;
+  });
 }
 
 /** An applicant this caller may see (an operator, or the applicant); any other answers as if absent. */

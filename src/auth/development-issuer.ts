@@ -11,6 +11,7 @@ import {
   type JWK,
   type JWTVerifyGetKey,
 } from 'jose';
+import { publicJwkOf } from '../crypto/jwk.js';
 import type { Principal } from './principal.js';
 
 /** Where the development issuer keeps its private key: only for local use, never in production. */
@@ -34,15 +35,8 @@ export async function developmentIssuerKey(dataDir: string): Promise<JWK> {
   return key;
 }
 
-export function publicPart(jwk: JWK): JWK {
-  const { kty, crv, x, y, n, e, alg, kid } = jwk;
-  return Object.fromEntries(
-    Object.entries({ kty, crv, x, y, n, e, alg, kid, use: 'sig' }).filter(([, v]) => v !== undefined),
-  ) as JWK;
-}
-
 export function developmentIssuerKeys(privateJwk: JWK): JWTVerifyGetKey {
-  return createLocalJWKSet({ keys: [publicPart(privateJwk)] });
+  return createLocalJWKSet({ keys: [publicJwkOf(privateJwk)] });
 }
 
 export interface MintOptions {

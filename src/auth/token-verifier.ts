@@ -10,7 +10,7 @@ import {
 } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { entityClaim, roles, type Principal, type Role } from './principal.js';
-import { isUuid } from '../uuid.js';
+import { isUuid } from '../facts/uuid.js';
 
 /** Asymmetric only: an HMAC algorithm would let anyone holding the public key forge tokens. */
 export const accessTokenAlgorithms = ['EdDSA', 'ES256', 'ES384', 'PS256', 'RS256'];

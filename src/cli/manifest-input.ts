@@ -4,13 +4,8 @@ import { Option, type Command } from 'commander';
 import type { JWK } from 'jose';
 import { digestFile, isPdf, type ContentDigest } from '../crypto/digest.js';
 import { algorithmFitsKey, isSignatureAlgorithm, jwkThumbprint, signatureAlgorithms } from '../crypto/jwk.js';
-import {
-  manifestDocumentTypes,
-  manifestPayloadErrors,
-  signManifest,
-  type ManifestDocumentType,
-  type ManifestPayload,
-} from '../documents/manifest.js';
+import { manifestPayloadErrors, signManifest, type ManifestPayload } from '../documents/manifest.js';
+import { documentTypes, type DocumentType } from '../facts/documents.js';
 import { fail } from './fail.js';
 
 /**
@@ -19,7 +14,7 @@ import { fail } from './fail.js';
  */
 export interface ManifestFlags {
   key: string;
-  type: ManifestDocumentType;
+  type: DocumentType;
   ecfmgId: string;
   givenName: string;
   familyName: string;
@@ -51,8 +46,8 @@ export function addManifestFlags(command: Command, { required = true }: { requir
   option('--key <file>', 'the private JWK made by `emswp keygen`', required);
   command.addOption(
     required
-      ? new Option('--type <type>', 'document type').choices(manifestDocumentTypes).makeOptionMandatory()
-      : new Option('--type <type>', 'document type').choices(manifestDocumentTypes),
+      ? new Option('--type <type>', 'document type').choices(documentTypes).makeOptionMandatory()
+      : new Option('--type <type>', 'document type').choices(documentTypes),
   );
   option('--ecfmg-id <id>', "the applicant's ECFMG ID (8 digits)", required);
   option('--given-name <name>', "the applicant's given name", required);

@@ -7,7 +7,7 @@ export function openapiCommand(): Command {
     .option('--out <file>', 'write here instead of standard output')
     .action(async (options: { out?: string }) => {
       // Loaded only here: it pulls in the whole service, which the other commands do not need.
-      const { openApiYaml } = await import('../http/openapi-document.js');
+      const { openApiYaml } = await import('./openapi-document.js');
       const yaml = await openApiYaml();
       if (options.out) await writeFile(options.out, yaml);
       else process.stdout.write(yaml);

@@ -3,7 +3,7 @@ import { developmentIssuerKey, mintAccessToken } from '../auth/development-issue
 import { roles, type Principal } from '../auth/principal.js';
 import { cliConfig } from './config.js';
 import { fail } from './fail.js';
-import { isUuid } from '../uuid.js';
+import { isUuid } from '../facts/uuid.js';
 
 interface TokenOptions {
   role: Principal['role'];

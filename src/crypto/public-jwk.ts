@@ -42,7 +42,8 @@ export const maximumRsaBits = 8192;
 export const kidPattern = '^[A-Za-z0-9_-][A-Za-z0-9._:~-]{0,127}$';
 const kidRegExp = new RegExp(kidPattern);
 
-const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
+/** The members that make a JWK private (RFC 7518): a public key never carries one. */
+export const privateJwkMembers: readonly string[] = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
 const keyMembers = ['kty', 'crv', 'x', 'y', 'n', 'e'];
 /** Members a public signing JWK may carry. Anything else (x5c, jku, ...) is refused, not silently dropped. */
 const acceptedMembers = new Set([...keyMembers, 'kid', 'alg', 'use', 'key_ops', 'ext']);
@@ -67,7 +68,7 @@ function checkMembers(jwk: Record<string, unknown>): void {
   if (jwk.kty === 'oct' || 'k' in jwk) {
     throw new JwkRefusal('symmetric keys are refused: anyone who can check an HMAC signature could also forge one');
   }
-  const secret = privateMembers.filter((name) => name in jwk);
+  const secret = privateJwkMembers.filter((name) => name in jwk);
   if (secret.length > 0) {
     throw new JwkRefusal(
       `this is a private key (it has "${secret.join('", "')}"): send only the public key, and keep the private one at the school`,

@@ -6,7 +6,7 @@ import type { JWK } from 'jose';
 import type { Logger } from 'pino';
 import { ConfigError, type Config } from '../config.js';
 import { generateSigningKey, type SignatureAlgorithm } from './jwk.js';
-import { acceptPublicJwk, JwkRefusal, type PublicSigningJwk } from './public-jwk.js';
+import { acceptPublicJwk, JwkRefusal, privateJwkMembers, type PublicSigningJwk } from './public-jwk.js';
 
 /** The service's own signing key: it signs receipts and log checkpoints, and is published at /.well-known/jwks.json. */
 export interface ServiceKey {
@@ -20,8 +20,6 @@ export interface ServiceKey {
 }
 
 export const defaultServiceKeyFile = (dataDir: string): string => join(dataDir, 'service-signing-key.jwk.json');
-
-const privateMembers = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'];
 
 /**
  * Checks a private JWK and derives its public half. The public members are recomputed from the
@@ -40,7 +38,7 @@ export async function serviceKeyFrom(privateJwk: unknown, source: string): Promi
     throw new JwkRefusal(`${source} is not a usable private key`);
   }
   const derived = createPublicKey(privateKey).export({ format: 'jwk' });
-  const publicMembers = Object.fromEntries(Object.entries(jwk).filter(([name]) => !privateMembers.includes(name)));
+  const publicMembers = Object.fromEntries(Object.entries(jwk).filter(([name]) => !privateJwkMembers.includes(name)));
   for (const name of ['x', 'y', 'n', 'e'] as const) {
     if (derived[name] !== undefined && derived[name] !== publicMembers[name]) {
       throw new JwkRefusal(`${source}: the public member "${name}" does not belong to the private key`);

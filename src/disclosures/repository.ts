@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import type { Executor } from '../db/database.js';
 import type { DocumentWithSchool } from '../documents/repository.js';
-import type { Cursor } from '../http/cursor.js';
+import { keysetPage, type Cursor } from '../db/pagination.js';
 import type { DisclosureKind } from './tables.js';
 
 /**
@@ -33,7 +33,7 @@ export async function recordDisclosure(
 }
 
 export async function listDisclosures(db: Executor, applicantId: string, limit: number, after?: Cursor) {
-  let query = db
+  const query = db
     .selectFrom('disclosures')
     .innerJoin('documents', 'documents.id', 'disclosures.document_id')
     .innerJoin('programs', 'programs.id', 'disclosures.program_id')
@@ -48,16 +48,7 @@ export async function listDisclosures(db: Executor, applicantId: string, limit: 
       'disclosures.created_at',
     ])
     .where('disclosures.applicant_id', '=', applicantId);
-  if (after !== undefined) {
-    query = query.where((eb) =>
-      eb(eb.refTuple('disclosures.created_at', 'disclosures.id'), '>', eb.tuple(after.at, after.id)),
-    );
-  }
-  return query
-    .orderBy('disclosures.created_at')
-    .orderBy('disclosures.id')
-    .limit(limit + 1)
-    .execute();
+  return keysetPage(query, { at: 'disclosures.created_at', id: 'disclosures.id' }, { after, limit }).execute();
 }
 
 export type DisclosureListRow = Awaited<ReturnType<typeof listDisclosures>>[number];

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { documentTypes } from '../documents/tables.js';
+import { documentTypes } from '../facts/documents.js';
 import { PageQuery, StringEnum, Timestamp, Uuid } from '../http/schemas.js';
 import { disclosureKinds } from './tables.js';
 

@@ -3,7 +3,10 @@ import { notFound, problem } from '../http/problem.js';
 import type { Executor } from '../db/database.js';
 import type { DocumentWithSchool } from './repository.js';
 import { findDocument } from './repository.js';
-import { findReleasedDocument, isActivelyReleased } from '../releases/repository.js';
+import { recordDisclosure } from '../disclosures/repository.js';
+import type { DisclosureKind } from '../disclosures/tables.js';
+import { letterWaived } from '../letters/repository.js';
+import { findReleasedDocument, isActivelyReleased } from './released-repository.js';
 
 /**
  * Who may see a document at all: admins, the school that sent it, the applicant it is about, and a
@@ -52,4 +55,22 @@ export async function assertMayDownload(
   if (caller.role === 'program' && doc.available_at > now) {
     throw problem('embargoed', `This document's content is available from ${doc.available_at.toISOString()}.`);
   }
+}
+
+/**
+ * A caller receives a document's content or a receipt of it: the document if they may have it,
+ * with the disclosure recorded first (a program's content download or receipt fetch is on the
+ * applicant's record even when sending the answer then fails: telling the applicant too much is the
+ * safe mistake).
+ */
+export async function discloseDocument(
+  db: Executor,
+  caller: Principal,
+  id: string,
+  kind: DisclosureKind,
+): Promise<DocumentWithSchool> {
+  const doc = await visibleDocument(db, caller, id);
+  if (kind === 'content') await assertMayDownload(caller, doc, () => letterWaived(db, doc.letter_id));
+  await recordDisclosure(db, caller, doc, kind);
+  return doc;
 }

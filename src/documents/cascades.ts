@@ -2,8 +2,8 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../db/types.js';
 import { matchStatus, type StatedIdentity } from './matching.js';
 import { lockUnmatchedFor } from './repository.js';
-import { canMove } from './status.js';
-import { changeStatus, type Actor } from './transitions.js';
+import { canMove } from './status-machine.js';
+import { changeStatus, type Actor } from './status-changes.js';
 
 /**
  * A key reported compromised since `compromisedAt` can have signed anything after that moment: every

@@ -3,7 +3,7 @@ import type { PrincipalOf } from '../auth/principal.js';
 import type { DB } from '../db/types.js';
 import { notFound, problem } from '../http/problem.js';
 import { findDocument, lockDocument, type DocumentWithSchool } from './repository.js';
-import { actorOf, changeStatus } from './transitions.js';
+import { actorOf, changeStatus } from './status-changes.js';
 
 async function reread(db: Kysely<DB>, id: string): Promise<DocumentWithSchool> {
   const doc = await findDocument(db, id);

@@ -1,5 +1,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { documentTypes } from '../facts/documents.js';
+import { uuidPatternText } from '../facts/uuid.js';
 import type { FieldError } from '../http/problem.js';
 
 /**
@@ -7,18 +9,14 @@ import type { FieldError } from '../http/problem.js';
  * used instead of `format`, so the check does not depend on a format registry being set up.
  * Unknown fields are refused at every level: a field we ignore is a field someone thinks we checked.
  */
-export const manifestDocumentTypes = ['mspe', 'transcript', 'lor'] as const;
-export type ManifestDocumentType = (typeof manifestDocumentTypes)[number];
-
-const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
-const Uuid = (description: string) => Type.String({ pattern: uuidPattern, description });
+const Uuid = (description: string) => Type.String({ pattern: uuidPatternText, description });
 /** Upper bound on names before trimming: the trimmed rule (1..100) is checked in code below. */
 const Name = (description: string) => Type.String({ minLength: 1, maxLength: 256, description });
 
 export const ManifestDocumentSchema = Type.Object(
   {
     type: Type.Union(
-      manifestDocumentTypes.map((type) => Type.Literal(type)),
+      documentTypes.map((type) => Type.Literal(type)),
       { description: 'one of mspe, transcript, lor' },
     ),
     sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the file, 64 lowercase hex digits' }),

@@ -9,17 +9,15 @@ import {
   signatureAlgorithms,
   type SignatureAlgorithm,
 } from '../crypto/jwk.js';
+import { manifestMaxBytes } from '../facts/documents.js';
 import { problem } from '../http/problem.js';
 import { describeFieldErrors, manifestPayloadErrors, type ManifestPayload } from './manifest-schema.js';
 
-export { manifestPayloadErrors, ManifestPayloadSchema, manifestDocumentTypes } from './manifest-schema.js';
-export type { ManifestPayload, ManifestDocumentType } from './manifest-schema.js';
+export { manifestPayloadErrors, ManifestPayloadSchema } from './manifest-schema.js';
+export type { ManifestPayload } from './manifest-schema.js';
 
 /** The `typ` of a manifest: never an access token's, never a receipt's, so none can pass for another. */
 export const manifestType = 'emswp-manifest+jwt';
-
-/** Longest manifest accepted by default; a real one is well under 2 KiB. */
-export const defaultManifestMaxBytes = 64 * 1024;
 
 /** How far in the future `iat` may be, for clock skew between the school and us. */
 export const manifestClockSkewSeconds = 5 * 60;
@@ -149,7 +147,7 @@ function parsePayload(bytes: Uint8Array): unknown {
 export async function verifyManifest(compactJws: string, options: VerifyManifestOptions): Promise<VerifiedManifest> {
   let parsed;
   try {
-    parsed = parseCompactJws(compactJws, options.maxBytes ?? defaultManifestMaxBytes);
+    parsed = parseCompactJws(compactJws, options.maxBytes ?? manifestMaxBytes);
   } catch (error) {
     if (error instanceof JwsFormatError)
       throw problem('manifest_invalid', `The manifest is not usable: ${error.message}.`);

@@ -1,11 +1,9 @@
 import '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
+import { manifestMaxBytes } from '../facts/documents.js';
 import { problem, ProblemError } from '../http/problem.js';
 import { CHUNK_BYTES } from './repository.js';
 import { receiveFile, type ReceivedFile } from './upload.js';
-
-/** A manifest is a few KiB; anything near this is not one. */
-export const MANIFEST_MAX_BYTES = 64 * 1024;
 
 export interface SubmissionParts {
   manifest: string;
@@ -36,7 +34,7 @@ export async function readSubmissionParts(request: FastifyRequest, maxBytes: num
   try {
     // Limits a little above what is valid, so a second file or field reaches our own clearer refusal.
     const parts = request.parts({
-      limits: { fileSize: maxBytes, files: 2, fields: 2, parts: 4, fieldSize: MANIFEST_MAX_BYTES },
+      limits: { fileSize: maxBytes, files: 2, fields: 2, parts: 4, fieldSize: manifestMaxBytes },
     });
     for await (const part of parts) {
       if (part.type === 'file') {
@@ -54,7 +52,7 @@ export async function readSubmissionParts(request: FastifyRequest, maxBytes: num
         if (part.fieldname !== 'manifest' || manifest !== undefined)
           throw problem('multipart_invalid', `Unexpected field "${part.fieldname}". ${usage}`);
         if (part.valueTruncated)
-          throw problem('payload_too_large', `The manifest is larger than ${MANIFEST_MAX_BYTES} bytes.`);
+          throw problem('payload_too_large', `The manifest is larger than ${manifestMaxBytes} bytes.`);
         // A compact JWS holds no whitespace; a trailing newline is what `curl -F manifest=<file` adds.
         manifest = String(part.value).trim();
       }

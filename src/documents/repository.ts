@@ -1,7 +1,7 @@
 import type { Insertable, Transaction } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { DB } from '../db/types.js';
-import type { Cursor } from '../http/cursor.js';
+import { keysetPage, type Cursor } from '../db/pagination.js';
 import type { DocumentRow, DocumentsTable, DocumentStatus, DocumentType } from './tables.js';
 
 /** Bytes per stored chunk: large enough for few rows, small enough never to hold a document whole. */
@@ -15,32 +15,43 @@ export interface SchoolSummary {
 
 export type DocumentWithSchool = DocumentRow & { school: SchoolSummary };
 
-const documentColumns = [
-  'documents.id',
-  'documents.type',
-  'documents.status',
-  'documents.status_reason',
-  'documents.school_id',
-  'documents.applicant_id',
-  'documents.ecfmg_id',
-  'documents.given_name',
-  'documents.family_name',
-  'documents.date_of_birth',
-  'documents.sha256',
-  'documents.size',
-  'documents.media_type',
-  'documents.submission_id',
-  'documents.key_id',
-  'documents.signed_at',
-  'documents.manifest',
-  'documents.manifest_sha256',
-  'documents.letter_id',
-  'documents.supersedes',
-  'documents.superseded_by',
-  'documents.available_at',
-  'documents.created_at',
-  'documents.updated_at',
-] as const;
+/**
+ * Every column of documents, named: a prepared statement (the insert) must not use *, and a program's
+ * reads fetch the same columns from the program_document_rows view (released-repository.ts).
+ */
+export const documentColumnNames = [
+  'id',
+  'type',
+  'status',
+  'status_reason',
+  'school_id',
+  'applicant_id',
+  'ecfmg_id',
+  'given_name',
+  'family_name',
+  'date_of_birth',
+  'sha256',
+  'size',
+  'media_type',
+  'submission_id',
+  'key_id',
+  'signed_at',
+  'manifest',
+  'manifest_sha256',
+  'letter_id',
+  'supersedes',
+  'superseded_by',
+  'available_at',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof DocumentRow)[];
+
+/** Fails to compile when documents gains a column the list above does not name. */
+type EveryDocumentColumnNamed =
+  Exclude<keyof DocumentRow, (typeof documentColumnNames)[number]> extends never ? true : never;
+const _everyColumnNamed: EveryDocumentColumnNamed = true;
+
+const documentColumns = documentColumnNames.map((column) => `documents.${column}` as const);
 
 function withSchool(db: Executor) {
   return db
@@ -50,9 +61,14 @@ function withSchool(db: Executor) {
     .select(['schools.wdoms_id as school_wdoms_id', 'schools.name as school_name']);
 }
 
-type JoinedRow = DocumentRow & { school_wdoms_id: string; school_name: string };
+/** A document row with its school's summary flattened beside it, as a join returns it. */
+export type JoinedRow = DocumentRow & { school_wdoms_id: string; school_name: string };
 
-function toDocument({ school_wdoms_id, school_name, ...row }: JoinedRow): DocumentWithSchool {
+export function toDocument<Row extends JoinedRow>({
+  school_wdoms_id,
+  school_name,
+  ...row
+}: Row): Omit<Row, 'school_wdoms_id' | 'school_name'> & { school: SchoolSummary } {
   return { ...row, school: { id: row.school_id, wdoms_id: school_wdoms_id, name: school_name } };
 }
 
@@ -189,17 +205,7 @@ export async function listDocuments(
   if (filters.type !== undefined) query = query.where('documents.type', '=', filters.type);
   if (filters.status !== undefined) query = query.where('documents.status', '=', filters.status);
   if (filters.updated_since !== undefined) query = query.where('documents.updated_at', '>=', filters.updated_since);
-  if (after !== undefined) {
-    // A row comparison, so Postgres starts the index scan right after the cursor instead of filtering.
-    query = query.where((eb) =>
-      eb(eb.refTuple('documents.updated_at', 'documents.id'), '>', eb.tuple(after.at, after.id)),
-    );
-  }
-  const rows = await query
-    .orderBy('documents.updated_at')
-    .orderBy('documents.id')
-    .limit(limit + 1)
-    .execute();
+  const rows = await keysetPage(query, { at: 'documents.updated_at', id: 'documents.id' }, { after, limit }).execute();
   return rows.map(toDocument);
 }
 

@@ -4,14 +4,11 @@ import { Type } from '@sinclair/typebox';
 import { reprDigest } from '../crypto/digest.js';
 import { callerOf, requireRole } from '../http/authentication.js';
 import { decodeCursor, pageFrom } from '../http/cursor.js';
-import { problem } from '../http/problem.js';
 import { IdParams, pageOf } from '../http/schemas.js';
-import { letterWaived } from '../letters/repository.js';
-import { recordDisclosure } from '../disclosures/repository.js';
-import { assertMayDownload, visibleDocument } from './access.js';
+import { discloseDocument, visibleDocument } from './access.js';
+import { documentHistory, listApplicantDocuments, listDocumentsFor } from './lists.js';
 import { readSubmissionParts } from './multipart.js';
-import { findSubmittingSchool } from './registry-lookups.js';
-import { listDocuments, listEvents, readChunks, type DocumentFilters } from './repository.js';
+import { readChunks } from './repository.js';
 import { revokeDocument, reviewDocument } from './decisions.js';
 import {
   DocumentEventSchema,
@@ -22,9 +19,8 @@ import {
   RevokeBody,
   SubmissionParts,
 } from './schemas.js';
-import { submitDocument } from './submission.js';
-import { documentView } from './view.js';
-import { applicantVisibleTo } from '../applicants/service.js';
+import { receiveSubmission } from './submission.js';
+import { documentView } from './views.js';
 
 const tags = ['documents'];
 
@@ -49,27 +45,12 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { multipartBody: SubmissionParts },
     },
     async (request, reply) => {
-      const caller = requireRole(request, 'school');
-      const school = await findSubmittingSchool(app.db, caller.school_id);
-      if (!school || school.status !== 'active') {
-        throw problem(
-          'school_not_active',
-          `Your school is ${school?.status ?? 'not registered'}: only an active school can submit documents.`,
-        );
-      }
-      const parts = await readSubmissionParts(request, app.config.maxDocumentBytes);
-      try {
-        const { document, created } = await submitDocument(app.db, {
-          school,
-          caller,
-          manifest: parts.manifest,
-          file: parts.file,
-          mspeReleaseAt: app.config.mspeReleaseAt,
-        });
-        return reply.status(created ? 201 : 200).send(documentView(document));
-      } finally {
-        await parts.file.discard();
-      }
+      const { document, created } = await receiveSubmission(app.db, {
+        caller: requireRole(request, 'school'),
+        readParts: () => readSubmissionParts(request, app.config.maxDocumentBytes),
+        mspeReleaseAt: app.config.mspeReleaseAt,
+      });
+      return reply.status(created ? 201 : 200).send(documentView(document));
     },
   );
 
@@ -85,14 +66,9 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const caller = requireRole(request, 'admin', 'school');
-      const { limit, cursor, updated_since, ...filters } = request.query;
-      const scope: DocumentFilters = {
-        ...filters,
-        updated_since: updated_since === undefined ? undefined : new Date(updated_since),
-      };
-      if (caller.role === 'school') scope.school_id = caller.school_id;
-      const rows = await listDocuments(app.db, scope, limit, decodeCursor(cursor));
-      return pageFrom(rows, limit, (row) => ({ at: row.updated_at, id: row.id }), documentView);
+      const { cursor, ...query } = request.query;
+      const rows = await listDocumentsFor(app.db, caller, query, decodeCursor(cursor));
+      return pageFrom(rows, query.limit, (row) => ({ at: row.updated_at, id: row.id }), documentView);
     },
   );
 
@@ -127,10 +103,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const caller = callerOf(request);
-      const doc = await visibleDocument(app.db, caller, request.params.id);
-      await assertMayDownload(caller, doc, () => letterWaived(app.db, doc.letter_id));
-      await recordDisclosure(app.db, caller, doc, 'content');
+      const doc = await discloseDocument(app.db, callerOf(request), request.params.id, 'content');
       return reply
         .header('content-type', doc.media_type)
         .header('content-length', doc.size)
@@ -153,8 +126,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const doc = await visibleDocument(app.db, callerOf(request), request.params.id);
-      const events = await listEvents(app.db, doc.id);
+      const events = await documentHistory(app.db, callerOf(request), request.params.id);
       return { items: events.map((event) => ({ ...event, created_at: event.created_at.toISOString() })) };
     },
   );
@@ -208,19 +180,9 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const caller = requireRole(request, 'admin', 'applicant');
-      const { id: applicantId } = await applicantVisibleTo(app.db, caller, request.params.id);
-      const { limit, cursor, updated_since, ...filters } = request.query;
-      const rows = await listDocuments(
-        app.db,
-        {
-          ...filters,
-          applicant_id: applicantId,
-          updated_since: updated_since === undefined ? undefined : new Date(updated_since),
-        },
-        limit,
-        decodeCursor(cursor),
-      );
-      return pageFrom(rows, limit, (row) => ({ at: row.updated_at, id: row.id }), documentView);
+      const { cursor, ...query } = request.query;
+      const rows = await listApplicantDocuments(app.db, caller, request.params.id, query, decodeCursor(cursor));
+      return pageFrom(rows, query.limit, (row) => ({ at: row.updated_at, id: row.id }), documentView);
     },
   );
 };

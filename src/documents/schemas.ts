@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, PageQuery, StringEnum, Timestamp, Uuid } from '../http/schemas.js';
-import { documentStatuses, documentTypes } from './tables.js';
+import { documentStatuses, documentTypes } from '../facts/documents.js';
 
 export const DocumentSchema = Type.Object(
   {

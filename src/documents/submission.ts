@@ -7,10 +7,15 @@ import { lockLetterRequest, markReceived } from '../letters/repository.js';
 import { verifyManifest, type ManifestPayload as Manifest } from './manifest.js';
 import { matchStatus } from './matching.js';
 import { findBySubmission, findDocument, insertDocument, lockDocument, type DocumentWithSchool } from './repository.js';
-import { lookUpBeforeStoring, type BeforeStoring, type SubmittingSchool } from './registry-lookups.js';
+import {
+  findSubmittingSchool,
+  lookUpBeforeStoring,
+  type BeforeStoring,
+  type SubmittingSchool,
+} from './submission-repository.js';
 import { moveReleasesToReplacement } from '../releases/repository.js';
-import { canMove } from './status.js';
-import { changeStatus, recordStatus, type Actor } from './transitions.js';
+import { canMove } from './status-machine.js';
+import { changeStatus, recordStatus, type Actor } from './status-changes.js';
 import type { DocumentRow, DocumentsTable } from './tables.js';
 import type { ReceivedFile } from './upload.js';
 
@@ -31,6 +36,34 @@ export interface SubmissionResult {
 }
 
 const UNIQUE_VIOLATION = '23505';
+
+export interface SubmissionRequest {
+  caller: PrincipalOf<'school'>;
+  /** Reads the upload; called only once the school may submit, so a refused school's body is never read. */
+  readParts: () => Promise<{ manifest: string; file: ReceivedFile }>;
+  mspeReleaseAt: Date | undefined;
+}
+
+/**
+ * POST /documents: only an active school may submit; its upload is then read, verified and stored
+ * (submitDocument), and the received file is let go whatever the outcome.
+ */
+export async function receiveSubmission(db: Kysely<DB>, request: SubmissionRequest): Promise<SubmissionResult> {
+  const { caller } = request;
+  const school = await findSubmittingSchool(db, caller.school_id);
+  if (!school || school.status !== 'active') {
+    throw problem(
+      'school_not_active',
+      `Your school is ${school?.status ?? 'not registered'}: only an active school can submit documents.`,
+    );
+  }
+  const parts = await request.readParts();
+  try {
+    return await submitDocument(db, { school, caller, ...parts, mspeReleaseAt: request.mspeReleaseAt });
+  } finally {
+    await parts.file.discard();
+  }
+}
 
 /** The same submission again returns the stored document; the same jti with other bytes is a conflict. */
 function sameSubmission(existing: DocumentWithSchool, file: ReceivedFile): SubmissionResult {

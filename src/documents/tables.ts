@@ -1,11 +1,9 @@
 import type { Generated, Selectable } from 'kysely';
 import type { CreatedAt, UpdatedAt } from '../db/columns.js';
 
-export const documentTypes = ['mspe', 'transcript', 'lor'] as const;
-export type DocumentType = (typeof documentTypes)[number];
+import type { DocumentStatus, DocumentType } from '../facts/documents.js';
 
-export const documentStatuses = ['verified', 'unmatched', 'needs_review', 'rejected', 'superseded', 'revoked'] as const;
-export type DocumentStatus = (typeof documentStatuses)[number];
+export type { DocumentStatus, DocumentType } from '../facts/documents.js';
 
 export interface DocumentsTable {
   id: Generated<string>;

@@ -4,6 +4,17 @@ import { InvalidTokenError, type TokenVerifier } from '../auth/token-verifier.js
 import type { Principal, PrincipalOf, Role } from '../auth/principal.js';
 import { problem } from './problem.js';
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified caller; null only on public routes. */
+    principal: Principal | null;
+  }
+  interface FastifyContextConfig {
+    /** Reachable without an access token. */
+    public?: boolean;
+  }
+}
+
 // The scheme name is case-insensitive (RFC 9110 section 11.1): some clients send `bearer`.
 const bearer = /^Bearer +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i;
 

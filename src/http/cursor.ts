@@ -1,14 +1,6 @@
+import type { Cursor } from '../db/pagination.js';
+import { uuidPattern } from '../facts/uuid.js';
 import { problem } from './problem.js';
-import { uuidPattern } from '../uuid.js';
-
-/**
- * A position in a list ordered by (timestamp, id): the last row of the page the client has. The id
- * is the row's key: a UUID for most lists, a kid for a school's keys.
- */
-export interface Cursor {
-  at: Date;
-  id: string;
-}
 
 /** Opaque to clients: base64url of a small JSON object. */
 export function encodeCursor(cursor: Cursor): string {

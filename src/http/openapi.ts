@@ -4,6 +4,13 @@ import type { FastifyInstance } from 'fastify';
 import { errorCodes } from './error-codes.js';
 import { ProblemSchema } from './schemas.js';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** For the published contract only: the parts of a multipart/form-data body, read by the handler itself. */
+    multipartBody?: Record<string, unknown>;
+  }
+}
+
 const problemResponse = {
   description: 'A problem+json error; `code` is one of the Problem schema codes.',
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },

@@ -1,4 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import { signatureAlgorithms } from '../crypto/jwk.js';
 import { errorCodes } from './error-codes.js';
 
 export const Uuid = Type.String({ format: 'uuid' });
@@ -31,3 +32,20 @@ export const PageQuery = {
 
 export const pageOf = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), next_cursor: Nullable(Type.String()) });
+
+export const PublicJwk = Type.Object(
+  {
+    kty: StringEnum(['OKP', 'EC', 'RSA']),
+    crv: Type.Optional(Type.String()),
+    x: Type.Optional(Type.String()),
+    y: Type.Optional(Type.String()),
+    n: Type.Optional(Type.String()),
+    e: Type.Optional(Type.String()),
+    kid: Type.String(),
+    alg: StringEnum(signatureAlgorithms),
+    use: Type.Literal('sig'),
+  },
+  { title: 'PublicJwk', description: 'A public signing key (RFC 7517): key members plus kid, alg and use' },
+);
+
+export const Jwks = Type.Object({ keys: Type.Array(PublicJwk) }, { title: 'Jwks' });

@@ -1,6 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/types.js';
-import type { Cursor } from '../http/cursor.js';
+import { keysetPage, type Cursor } from '../db/pagination.js';
 import type { Executor } from '../db/database.js';
 import type { LetterRequestRow } from './tables.js';
 
@@ -44,13 +44,6 @@ export async function listLetterRequests(
   limit: number,
   after?: Cursor,
 ): Promise<LetterRequestRow[]> {
-  let query = db.selectFrom('letter_requests').selectAll().where('applicant_id', '=', applicantId);
-  if (after !== undefined) {
-    query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.at, after.id)));
-  }
-  return query
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit + 1)
-    .execute();
+  const query = db.selectFrom('letter_requests').selectAll().where('applicant_id', '=', applicantId);
+  return keysetPage(query, { at: 'created_at', id: 'id' }, { after, limit }).execute();
 }

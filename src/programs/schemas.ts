@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Timestamp, Uuid } from '../http/schemas.js';
-import { HumanText } from '../registry/fields.js';
+import { HumanText } from '../http/input-checks.js';
 
 export const programNameMax = 200;
 export const specialtyMax = 100;

@@ -1,6 +1,6 @@
 import type { PrincipalOf } from '../auth/principal.js';
 import { notFound, problem } from '../http/problem.js';
-import { normalizedText } from '../registry/fields.js';
+import { normalizedText } from '../http/input-checks.js';
 import type { Executor } from '../db/database.js';
 import { findProgram, insertProgram } from './repository.js';
 import { programNameMax, specialtyMax } from './schemas.js';
@@ -20,6 +20,22 @@ export async function registerProgram(db: Executor, input: NewProgram): Promise<
   });
   if (!program) throw problem('program_exists', `A program with ACGME ID ${input.acgme_id} is already registered.`);
   return program;
+}
+
+/**
+ * Throws 404 unless this caller may see the program. A program's own token names a registered
+ * program, so only an operator's request costs a lookup (a program's reads stay one query).
+ */
+export async function assertProgramVisible(
+  db: Executor,
+  caller: PrincipalOf<'admin' | 'program'>,
+  id: string,
+): Promise<void> {
+  if (caller.role === 'program') {
+    if (caller.program_id !== id) throw notFound('program');
+    return;
+  }
+  if (!(await findProgram(db, id))) throw notFound('program');
 }
 
 /** A program this caller may see (an operator, or the program); any other answers as if absent. */

@@ -12,6 +12,8 @@ import {
   signatureAlgorithms,
   type SignatureAlgorithm,
 } from '../crypto/jwk.js';
+import { documentStatuses, documentTypes } from '../facts/documents.js';
+import { uuidPatternText } from '../facts/uuid.js';
 
 /** The `typ` of a receipt, so a receipt can never pass for a manifest or an access token. */
 export const receiptType = 'emswp-receipt+jwt';
@@ -21,19 +23,9 @@ const receiptMaxBytes = 256 * 1024;
 const clockSkewSeconds = 5 * 60;
 
 const hex64 = '^[0-9a-f]{64}$';
-const uuidPattern = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const uuidPattern = uuidPatternText;
 const literals = <const T extends readonly string[]>(values: T) =>
   Type.Union(values.map((value) => Type.Literal(value)));
-
-export const receiptDocumentTypes = ['mspe', 'transcript', 'lor'] as const;
-export const receiptDocumentStatuses = [
-  'verified',
-  'unmatched',
-  'needs_review',
-  'rejected',
-  'superseded',
-  'revoked',
-] as const;
 
 /**
  * The receipt payload (signing.md, "The service's receipt"). Members beyond these are tolerated
@@ -46,8 +38,8 @@ export const ReceiptPayloadSchema = Type.Object(
     iat: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
     document: Type.Object({
       id: Type.String({ pattern: uuidPattern }),
-      type: literals(receiptDocumentTypes),
-      status: literals(receiptDocumentStatuses),
+      type: literals(documentTypes),
+      status: literals(documentStatuses),
       status_reason: Type.Union([Type.String(), Type.Null()]),
       sha256: Type.String({ pattern: hex64 }),
       size: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),

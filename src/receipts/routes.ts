@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { recordDisclosure } from '../disclosures/repository.js';
-import { visibleDocument } from '../documents/access.js';
+import { discloseDocument } from '../documents/access.js';
 import { callerOf } from '../http/authentication.js';
 import { IdParams } from '../http/schemas.js';
 import { receiptPayloadOf } from './payload.js';
@@ -31,10 +30,8 @@ export const receiptRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const caller = callerOf(request);
-      const doc = await visibleDocument(app.db, caller, request.params.id);
+      const doc = await discloseDocument(app.db, callerOf(request), request.params.id, 'receipt');
       const receipt = await signReceipt(app.serviceKey, receiptPayloadOf(doc, app.config.service.issuer));
-      await recordDisclosure(app.db, caller, doc, 'receipt');
       return reply.header('cache-control', 'private, no-store').send({ receipt });
     },
   );

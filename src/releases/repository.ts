@@ -1,9 +1,8 @@
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { DB } from '../db/types.js';
 import type { Executor } from '../db/database.js';
-import type { DocumentWithSchool } from '../documents/repository.js';
-import type { DocumentRow, DocumentStatus, DocumentType } from '../documents/tables.js';
-import type { Cursor } from '../http/cursor.js';
+import type { DocumentStatus } from '../documents/tables.js';
+import { keysetPage, type Cursor } from '../db/pagination.js';
 import type { ReleaseRow } from './tables.js';
 
 const releaseColumns = [
@@ -109,18 +108,6 @@ export async function programsReleasedTo(db: Executor, documentId: string): Prom
   return rows.map((row) => row.program_id);
 }
 
-/** One indexed lookup (releases_active_once): is this document released to this program right now? */
-export async function isActivelyReleased(db: Executor, documentId: string, programId: string): Promise<boolean> {
-  const row = await db
-    .selectFrom('releases')
-    .select('id')
-    .where('document_id', '=', documentId)
-    .where('program_id', '=', programId)
-    .where('withdrawn_at', 'is', null)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
 export async function listApplicantReleases(
   db: Executor,
   applicantId: string,
@@ -131,115 +118,5 @@ export async function listApplicantReleases(
   let query = db.selectFrom('releases').select(releaseColumns).where('releases.applicant_id', '=', applicantId);
   if (filters.active === true) query = query.where('releases.withdrawn_at', 'is', null);
   if (filters.active === false) query = query.where('releases.withdrawn_at', 'is not', null);
-  if (after !== undefined) {
-    query = query.where((eb) =>
-      eb(eb.refTuple('releases.created_at', 'releases.id'), '>', eb.tuple(after.at, after.id)),
-    );
-  }
-  return query
-    .orderBy('releases.created_at')
-    .orderBy('releases.id')
-    .limit(limit + 1)
-    .execute();
-}
-
-// Documents as a program sees them: only through an active release of its own. Both reads call
-// the PL/pgSQL functions of migration 0005, which keep their plans per connection (see there).
-
-/**
- * What a program read fetches from the program_document_rows view: every column of documents, the
- * school's summary and the release's copy of updated_at (the list position). The release's other
- * columns only serve the functions' filters and are not sent.
- */
-const documentColumns = [
-  'id',
-  'type',
-  'status',
-  'status_reason',
-  'school_id',
-  'applicant_id',
-  'ecfmg_id',
-  'given_name',
-  'family_name',
-  'date_of_birth',
-  'sha256',
-  'size',
-  'media_type',
-  'submission_id',
-  'key_id',
-  'signed_at',
-  'manifest',
-  'manifest_sha256',
-  'letter_id',
-  'supersedes',
-  'superseded_by',
-  'available_at',
-  'created_at',
-  'updated_at',
-] as const satisfies readonly (keyof DocumentRow)[];
-
-/** Fails to compile when documents gains a column this list does not fetch. */
-type EveryDocumentColumnFetched =
-  Exclude<keyof DocumentRow, (typeof documentColumns)[number]> extends never ? true : never;
-const _everyColumnFetched: EveryDocumentColumnFetched = true;
-
-const fetched = sql.join(
-  [...documentColumns, 'school_wdoms_id', 'school_name', 'listed_at'].map((column) => sql.ref(column)),
-);
-
-type ReleasedRow = DocumentRow & { school_wdoms_id: string; school_name: string; listed_at: Date };
-
-export type ReleasedDocument = DocumentWithSchool & { listed_at: Date };
-
-function toDocument({ school_wdoms_id, school_name, ...document }: ReleasedRow): ReleasedDocument {
-  return { ...document, school: { id: document.school_id, wdoms_id: school_wdoms_id, name: school_name } };
-}
-
-/**
- * The document if it is released to the program now, else undefined: one query whether the id is
- * unknown, another program's, or withdrawn, so neither the answer nor its timing tells them apart.
- */
-export async function findReleasedDocument(
-  db: Executor,
-  documentId: string,
-  programId: string,
-): Promise<ReleasedDocument | undefined> {
-  const { rows } =
-    await sql<ReleasedRow>`select ${fetched} from program_released_document(${programId}::uuid, ${documentId}::uuid)`.execute(
-      db,
-    );
-  const row = rows[0];
-  return row && toDocument(row);
-}
-
-export interface ProgramDocumentFilters {
-  applicant_id?: string;
-  ecfmg_id?: string;
-  type?: DocumentType;
-  status?: DocumentStatus;
-  updated_since?: Date;
-}
-
-/**
- * One page of the documents released to a program, ordered by the documents' (updated_at, id) as
- * copied into releases, fetching `limit + 1` rows to know whether more follow. Each page is one
- * range of releases_program_list, or of releases_program_applicant when narrowed to one applicant
- * (an ECFMG ID is turned into its applicant by the unique index). `updated_since` also matches
- * documents released since then, so a program syncing by time sees a newly released document even
- * when the document itself is older.
- */
-export async function listProgramDocuments(
-  db: Executor,
-  programId: string,
-  filters: ProgramDocumentFilters,
-  limit: number,
-  after?: Cursor,
-): Promise<ReleasedDocument[]> {
-  const { rows } = await sql<ReleasedRow>`
-    select ${fetched} from program_documents(
-      ${programId}::uuid, ${filters.applicant_id ?? null}::uuid, ${filters.ecfmg_id ?? null}::text,
-      ${filters.type ?? null}::text, ${filters.status ?? null}::text, ${filters.updated_since ?? null}::timestamptz,
-      ${after?.at ?? null}::timestamptz, ${after?.id ?? null}::uuid, ${limit + 1}::integer
-    )`.execute(db);
-  return rows.map(toDocument);
+  return keysetPage(query, { at: 'releases.created_at', id: 'releases.id' }, { after, limit }).execute();
 }

@@ -1,22 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { DocumentListQuery, DocumentRef, DocumentSchema } from '../documents/schemas.js';
-import { documentView } from '../documents/view.js';
 import { requireRole } from '../http/authentication.js';
 import { decodeCursor, pageFrom } from '../http/cursor.js';
-import { notFound } from '../http/problem.js';
 import { IdParams, pageOf } from '../http/schemas.js';
-import { findProgram } from '../programs/repository.js';
-import { listApplicantReleases, listProgramDocuments } from './repository.js';
+import { listApplicantReleases } from './repository.js';
 import { CreateReleaseBody, ReleaseListQuery, ReleaseRef, ReleaseSchema } from './schemas.js';
 import { releaseDocument, withdrawRelease } from './service.js';
-import { releaseView } from './view.js';
+import { releaseView } from './views.js';
 import { applicantVisibleTo } from '../applicants/service.js';
 
 const tags = ['releases'];
 
 export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(ReleaseSchema);
-  app.addSchema(DocumentSchema);
 
   app.post(
     '/applicants/:id/releases',
@@ -79,37 +74,6 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const caller = requireRole(request, 'applicant');
       return releaseView(await withdrawRelease(app.db, caller, request.params.id));
-    },
-  );
-
-  app.get(
-    '/programs/:id/documents',
-    {
-      schema: {
-        tags,
-        summary: 'The documents released to a program (that program, admin)',
-        description:
-          "Ordered by the documents' (updated_at, id). `updated_since` matches documents changed, or released to the program, at or after that time, so a program syncing by time also sees older documents released to it since. A withdrawn release removes its document from the list.",
-        params: IdParams,
-        querystring: DocumentListQuery,
-        response: { 200: pageOf(DocumentRef) },
-      },
-    },
-    async (request) => {
-      const caller = requireRole(request, 'admin', 'program');
-      const programId = request.params.id;
-      if (caller.role === 'program' && caller.program_id !== programId) throw notFound('program');
-      // A program's own token names a registered program; only an operator can ask about any id.
-      if (caller.role === 'admin' && !(await findProgram(app.db, programId))) throw notFound('program');
-      const { limit, cursor, updated_since, ...filters } = request.query;
-      const rows = await listProgramDocuments(
-        app.db,
-        programId,
-        { ...filters, updated_since: updated_since === undefined ? undefined : new Date(updated_since) },
-        limit,
-        decodeCursor(cursor),
-      );
-      return pageFrom(rows, limit, (row) => ({ at: row.listed_at, id: row.id }), documentView);
     },
   );
 };

@@ -1,5 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { Cursor } from '../http/cursor.js';
+import { keysetPage, type PageRequest } from '../db/pagination.js';
 import type { Executor } from '../db/database.js';
 import type { SchoolKeyRow, SchoolKeysTable, StoredJwk } from './tables.js';
 
@@ -39,21 +39,9 @@ export async function findSchoolKey(db: Executor, schoolId: string, kid: string)
     .executeTakeFirst();
 }
 
-export async function listSchoolKeys(
-  db: Executor,
-  schoolId: string,
-  options: { after?: Cursor; limit: number },
-): Promise<SchoolKeyRow[]> {
-  let query = db
-    .selectFrom('school_keys')
-    .selectAll()
-    .where('school_id', '=', schoolId)
-    .orderBy('created_at')
-    .orderBy('kid')
-    .limit(options.limit + 1);
-  const after = options.after;
-  if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'kid'), '>', eb.tuple(after.at, after.id)));
-  return query.execute();
+export async function listSchoolKeys(db: Executor, schoolId: string, options: PageRequest): Promise<SchoolKeyRow[]> {
+  const query = db.selectFrom('school_keys').selectAll().where('school_id', '=', schoolId);
+  return keysetPage(query, { at: 'created_at', id: 'kid' }, options).execute();
 }
 
 /**

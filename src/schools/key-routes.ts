@@ -1,17 +1,17 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requireRole } from '../http/authentication.js';
-import { notFound } from '../http/problem.js';
-import { IdParams, pageOf } from '../http/schemas.js';
-import { checkPastTime } from '../registry/fields.js';
-import { activeSchoolKeys, listSchoolKeys } from './key-repository.js';
-import { registerSchoolKey, revokeSchoolKey } from './keys.js';
-import { revokeSignedWithCompromisedKey } from '../documents/cascades.js';
-import { actorOf } from '../documents/transitions.js';
-import { Jwks, KeyParams, ListQuery, RegisterKeyBody, RevokeKeyBody, SchoolKey } from './schemas.js';
-import { schoolVisibleTo } from './service.js';
-import { schoolKeyView } from './views.js';
 import { kidPattern } from '../crypto/public-jwk.js';
+import { requireRole } from '../http/authentication.js';
 import { decodeCursor, pageFrom } from '../http/cursor.js';
+import { IdParams, Jwks, pageOf } from '../http/schemas.js';
+import {
+  listKeysOf,
+  publishedKeysOf,
+  registerSchoolKey,
+  revokeSchoolKey,
+  type KeyCompromisedHook,
+} from './key-service.js';
+import { KeyParams, ListQuery, RegisterKeyBody, RevokeKeyBody, SchoolKey } from './schemas.js';
+import { schoolKeyView } from './views.js';
 
 const kidFormat = new RegExp(kidPattern);
 
@@ -20,7 +20,10 @@ const tags = ['schools'];
 /** Revocation must reach verifiers quickly, so the public key set is cached only briefly. */
 const jwksMaxAgeSeconds = 60;
 
-export const schoolKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
+export const schoolKeyRoutes: FastifyPluginAsyncTypebox<{ onCompromised: KeyCompromisedHook }> = async (
+  app,
+  { onCompromised },
+) => {
   app.post(
     '/schools/:id/keys',
     {
@@ -38,8 +41,7 @@ export const schoolKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const caller = requireRole(request, 'admin', 'school');
-      const school = await schoolVisibleTo(app.db, caller, request.params.id);
-      const key = await registerSchoolKey(app.db, school.id, request.body.jwk, caller.sub);
+      const key = await registerSchoolKey(app.db, caller, request.params.id, request.body.jwk);
       return reply.status(201).send(schoolKeyView(key));
     },
   );
@@ -57,10 +59,12 @@ export const schoolKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const caller = requireRole(request, 'admin', 'school');
-      const school = await schoolVisibleTo(app.db, caller, request.params.id);
       const { limit, cursor } = request.query;
       // Keys are named by kid, not a UUID: the cursor's id is a kid.
-      const rows = await listSchoolKeys(app.db, school.id, { after: decodeCursor(cursor, kidFormat), limit });
+      const rows = await listKeysOf(app.db, caller, request.params.id, {
+        after: decodeCursor(cursor, kidFormat),
+        limit,
+      });
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.kid }), schoolKeyView);
     },
   );
@@ -83,22 +87,8 @@ export const schoolKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const caller = requireRole(request, 'admin', 'school');
-      const school = await schoolVisibleTo(app.db, caller, request.params.id);
-      const { reason, compromised_at } = request.body;
-      const compromisedAt = compromised_at === undefined ? null : checkPastTime(compromised_at, 'compromised_at');
-      const key = await app.db.transaction().execute(async (trx) => {
-        const revoked = await revokeSchoolKey(
-          trx,
-          school.id,
-          request.params.kid,
-          { reason, compromisedAt },
-          caller.sub,
-        );
-        if (compromisedAt !== null)
-          await revokeSignedWithCompromisedKey(trx, revoked.kid, compromisedAt, actorOf(caller));
-        return revoked;
-      });
-      return schoolKeyView(key);
+      const { id, kid } = request.params;
+      return schoolKeyView(await revokeSchoolKey(app.db, caller, id, kid, request.body, onCompromised));
     },
   );
 
@@ -115,8 +105,7 @@ export const schoolKeyRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const keys = await activeSchoolKeys(app.db, request.params.id);
-      if (!keys) throw notFound('school');
+      const keys = await publishedKeysOf(app.db, request.params.id);
       reply.header('cache-control', `public, max-age=${jwksMaxAgeSeconds}`);
       return { keys };
     },

@@ -1,7 +1,7 @@
 import type { Insertable, Transaction } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { DB } from '../db/types.js';
-import type { Cursor } from '../http/cursor.js';
+import { keysetPage, type PageRequest } from '../db/pagination.js';
 import type { SchoolRow, SchoolsTable, SchoolStatus, SchoolStatusEventRow, SchoolStatusEventsTable } from './tables.js';
 
 /** The new school, or undefined when its wdoms_id is taken (no error, so the transaction stays usable). */
@@ -47,33 +47,18 @@ export async function insertSchoolStatusEvent(
 /** Schools by (created_at, id), optionally only one (what a school's own token may list). */
 export async function listSchools(
   db: Executor,
-  options: { onlyId?: string; after?: Cursor; limit: number },
+  options: PageRequest & { onlyId?: string | undefined },
 ): Promise<SchoolRow[]> {
-  let query = db
-    .selectFrom('schools')
-    .selectAll()
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(options.limit + 1);
+  let query = db.selectFrom('schools').selectAll();
   if (options.onlyId !== undefined) query = query.where('id', '=', options.onlyId);
-  const after = options.after;
-  if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.at, after.id)));
-  return query.execute();
+  return keysetPage(query, { at: 'created_at', id: 'id' }, options).execute();
 }
 
 export async function listSchoolStatusEvents(
   db: Executor,
   schoolId: string,
-  options: { after?: Cursor; limit: number },
+  options: PageRequest,
 ): Promise<SchoolStatusEventRow[]> {
-  let query = db
-    .selectFrom('school_status_events')
-    .selectAll()
-    .where('school_id', '=', schoolId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(options.limit + 1);
-  const after = options.after;
-  if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.at, after.id)));
-  return query.execute();
+  const query = db.selectFrom('school_status_events').selectAll().where('school_id', '=', schoolId);
+  return keysetPage(query, { at: 'created_at', id: 'id' }, options).execute();
 }

@@ -2,9 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireRole } from '../http/authentication.js';
 import { decodeCursor, pageFrom } from '../http/cursor.js';
 import { IdParams, pageOf } from '../http/schemas.js';
-import { listSchools, listSchoolStatusEvents } from './repository.js';
 import { ChangeSchoolStatusBody, CreateSchoolBody, ListQuery, School, SchoolStatusEvent } from './schemas.js';
-import { changeSchoolStatus, registerSchool, schoolVisibleTo } from './service.js';
+import { changeSchoolStatus, listSchoolsFor, registerSchool, schoolVisibleTo, statusHistoryOf } from './service.js';
 import { schoolEventView, schoolView } from './views.js';
 
 const tags = ['schools'];
@@ -41,11 +40,7 @@ export const schoolRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const caller = requireRole(request, 'admin', 'school');
       const { limit, cursor } = request.query;
-      const rows = await listSchools(app.db, {
-        onlyId: caller.role === 'school' ? caller.school_id : undefined,
-        after: decodeCursor(cursor),
-        limit,
-      });
+      const rows = await listSchoolsFor(app.db, caller, { after: decodeCursor(cursor), limit });
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), schoolView);
     },
   );
@@ -84,10 +79,7 @@ export const schoolRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const caller = requireRole(request, 'admin');
-      const school = await app.db
-        .transaction()
-        .execute((trx) => changeSchoolStatus(trx, request.params.id, request.body, caller.sub));
-      return schoolView(school);
+      return schoolView(await changeSchoolStatus(app.db, request.params.id, request.body, caller.sub));
     },
   );
 
@@ -104,9 +96,8 @@ export const schoolRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const caller = requireRole(request, 'admin', 'school');
-      const school = await schoolVisibleTo(app.db, caller, request.params.id);
       const { limit, cursor } = request.query;
-      const rows = await listSchoolStatusEvents(app.db, school.id, { after: decodeCursor(cursor), limit });
+      const rows = await statusHistoryOf(app.db, caller, request.params.id, { after: decodeCursor(cursor), limit });
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), schoolEventView);
     },
   );

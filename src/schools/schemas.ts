@@ -1,8 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { signatureAlgorithms } from '../crypto/jwk.js';
 import { kidPattern } from '../crypto/public-jwk.js';
-import { Nullable, PageQuery, StringEnum, Timestamp, Uuid } from '../http/schemas.js';
-import { Email, HumanText } from '../registry/fields.js';
+import { Nullable, PageQuery, PublicJwk, StringEnum, Timestamp, Uuid } from '../http/schemas.js';
+import { Email, HumanText } from '../http/input-checks.js';
 import { countryCodes } from './countries.js';
 import { keyStatuses, schoolStatuses } from './tables.js';
 
@@ -62,23 +62,6 @@ export const SchoolStatusEvent = Type.Object(
 );
 
 export const ListQuery = Type.Object(PageQuery, { additionalProperties: false });
-
-export const PublicJwk = Type.Object(
-  {
-    kty: StringEnum(['OKP', 'EC', 'RSA']),
-    crv: Type.Optional(Type.String()),
-    x: Type.Optional(Type.String()),
-    y: Type.Optional(Type.String()),
-    n: Type.Optional(Type.String()),
-    e: Type.Optional(Type.String()),
-    kid: Type.String(),
-    alg: StringEnum(signatureAlgorithms),
-    use: Type.Literal('sig'),
-  },
-  { title: 'PublicJwk', description: 'A public signing key (RFC 7517): key members plus kid, alg and use' },
-);
-
-export const Jwks = Type.Object({ keys: Type.Array(PublicJwk) }, { title: 'Jwks' });
 
 export const RegisterKeyBody = Type.Object(
   {

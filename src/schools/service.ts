@@ -1,18 +1,21 @@
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { PrincipalOf } from '../auth/principal.js';
 import type { DB } from '../db/types.js';
 import { notFound, problem } from '../http/problem.js';
-import { normalizedText } from '../registry/fields.js';
+import { normalizedText } from '../http/input-checks.js';
 import type { Executor } from '../db/database.js';
+import type { PageRequest } from '../db/pagination.js';
 import {
   findSchool,
   findSchoolForUpdate,
   insertSchool,
   insertSchoolStatusEvent,
+  listSchools,
+  listSchoolStatusEvents,
   setSchoolStatus,
 } from './repository.js';
 import { reasonMax, schoolNameMax } from './schemas.js';
-import type { SchoolRow, SchoolStatus } from './tables.js';
+import type { SchoolRow, SchoolStatus, SchoolStatusEventRow } from './tables.js';
 
 /** The callers that may ever look at a school: an operator, or the school itself. */
 export type SchoolReader = PrincipalOf<'admin' | 'school'>;
@@ -60,7 +63,7 @@ export interface StatusChange {
  * every accepted change is a real one and appears once in the history. Suspending needs a reason.
  */
 export async function changeSchoolStatus(
-  trx: Transaction<DB>,
+  db: Kysely<DB>,
   id: string,
   change: StatusChange,
   actor: string,
@@ -71,18 +74,36 @@ export async function changeSchoolStatus(
       errors: [{ path: 'body.reason', message: 'is required when suspending a school' }],
     });
   }
-  const school = await findSchoolForUpdate(trx, id);
-  if (!school) throw notFound('school');
-  if (school.status === change.status) {
-    throw problem('school_status_unchanged', `The school is already ${school.status}; nothing was changed.`);
-  }
-  const updated = await setSchoolStatus(trx, id, change.status, reason);
-  await insertSchoolStatusEvent(trx, {
-    school_id: id,
-    from_status: school.status,
-    to_status: change.status,
-    reason,
-    actor,
+  return db.transaction().execute(async (trx) => {
+    const school = await findSchoolForUpdate(trx, id);
+    if (!school) throw notFound('school');
+    if (school.status === change.status) {
+      throw problem('school_status_unchanged', `The school is already ${school.status}; nothing was changed.`);
+    }
+    const updated = await setSchoolStatus(trx, id, change.status, reason);
+    await insertSchoolStatusEvent(trx, {
+      school_id: id,
+      from_status: school.status,
+      to_status: change.status,
+      reason,
+      actor,
+    });
+    return updated;
   });
-  return updated;
+}
+
+/** GET /schools: an operator lists every school, a school only itself. */
+export async function listSchoolsFor(db: Executor, caller: SchoolReader, page: PageRequest): Promise<SchoolRow[]> {
+  return listSchools(db, { onlyId: caller.role === 'school' ? caller.school_id : undefined, ...page });
+}
+
+/** A school's status history, oldest first, for an operator or the school itself. */
+export async function statusHistoryOf(
+  db: Executor,
+  caller: SchoolReader,
+  id: string,
+  page: PageRequest,
+): Promise<SchoolStatusEventRow[]> {
+  const school = await schoolVisibleTo(db, caller, id);
+  return listSchoolStatusEvents(db, school.id, page);
 }

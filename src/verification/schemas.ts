@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { documentStatuses, documentTypes } from '../documents/tables.js';
+import { documentStatuses, documentTypes } from '../facts/documents.js';
 import { StringEnum, Timestamp } from '../http/schemas.js';
 
 export const Sha256 = Type.String({

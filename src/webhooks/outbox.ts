@@ -1,7 +1,7 @@
 import { sql, type Kysely, type OperationNodeSource, type Transaction } from 'kysely';
 import type { DB } from '../db/types.js';
 import { webhookEventTypes, type WebhookEventType } from './tables.js';
-import { isUuid } from '../uuid.js';
+import { isUuid } from '../facts/uuid.js';
 
 export { webhookEventTypes, type WebhookEventType };
 

@@ -1,7 +1,7 @@
-import { sql, type SelectQueryBuilder, type Transaction, type Updateable } from 'kysely';
+import { sql, type ExpressionBuilder, type Transaction, type Updateable } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { DB } from '../db/types.js';
-import type { Cursor } from '../http/cursor.js';
+import { keysetPage, type Cursor } from '../db/pagination.js';
 import { deliveryChannel } from './outbox.js';
 import type {
   AttemptRecord,
@@ -21,11 +21,15 @@ export interface Owner {
 /** After a rotation the previous secret keeps signing this long. */
 export const rotationOverlapMs = 24 * 3_600_000;
 
-function owned<O>(query: SelectQueryBuilder<DB, 'webhook_endpoints', O>, owner: Owner) {
-  const byRole = query.where('webhook_endpoints.owner_role', '=', owner.role);
-  return owner.id === null
-    ? byRole.where('webhook_endpoints.owner_id', 'is', null)
-    : byRole.where('webhook_endpoints.owner_id', '=', owner.id);
+/** The owner's endpoints and no one else's: the one filter every read, change and delete of an endpoint applies. */
+function ownedBy(owner: Owner) {
+  return (eb: ExpressionBuilder<DB, 'webhook_endpoints'>) =>
+    eb.and([
+      eb('webhook_endpoints.owner_role', '=', owner.role),
+      owner.id === null
+        ? eb('webhook_endpoints.owner_id', 'is', null)
+        : eb('webhook_endpoints.owner_id', '=', owner.id),
+    ]);
 }
 
 export async function insertEndpoint(
@@ -51,10 +55,11 @@ export async function lockOwner(trx: Transaction<DB>, owner: Owner): Promise<voi
 }
 
 export async function countEndpoints(db: Executor, owner: Owner): Promise<number> {
-  const { count } = await owned(
-    db.selectFrom('webhook_endpoints').select((eb) => eb.fn.countAll<number>().as('count')),
-    owner,
-  ).executeTakeFirstOrThrow();
+  const { count } = await db
+    .selectFrom('webhook_endpoints')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where(ownedBy(owner))
+    .executeTakeFirstOrThrow();
   return Number(count);
 }
 
@@ -64,7 +69,7 @@ export async function findEndpoint(
   id: string,
   { lock = false } = {},
 ): Promise<WebhookEndpointRow | undefined> {
-  const query = owned(db.selectFrom('webhook_endpoints').selectAll(), owner).where('id', '=', id);
+  const query = db.selectFrom('webhook_endpoints').selectAll().where(ownedBy(owner)).where('id', '=', id);
   return (lock ? query.forUpdate() : query).executeTakeFirst();
 }
 
@@ -74,18 +79,12 @@ export async function listEndpoints(
   limit: number,
   after: Cursor | undefined,
 ): Promise<WebhookEndpointRow[]> {
-  let query = owned(db.selectFrom('webhook_endpoints').selectAll(), owner);
-  if (after) query = query.where((eb) => eb(eb.refTuple('created_at', 'id'), '>', eb.tuple(after.at, after.id)));
-  return query
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit + 1)
-    .execute();
+  const query = db.selectFrom('webhook_endpoints').selectAll().where(ownedBy(owner));
+  return keysetPage(query, { at: 'created_at', id: 'id' }, { after, limit }).execute();
 }
 
 function ownedUpdate(db: Executor, owner: Owner, id: string) {
-  const query = db.updateTable('webhook_endpoints').where('id', '=', id).where('owner_role', '=', owner.role);
-  return owner.id === null ? query.where('owner_id', 'is', null) : query.where('owner_id', '=', owner.id);
+  return db.updateTable('webhook_endpoints').where(ownedBy(owner)).where('id', '=', id);
 }
 
 export async function updateEndpoint(
@@ -115,9 +114,7 @@ export async function rotateSecret(
 }
 
 export async function deleteEndpoint(db: Executor, owner: Owner, id: string): Promise<boolean> {
-  let query = db.deleteFrom('webhook_endpoints').where('id', '=', id).where('owner_role', '=', owner.role);
-  query = owner.id === null ? query.where('owner_id', 'is', null) : query.where('owner_id', '=', owner.id);
-  const result = await query.executeTakeFirst();
+  const result = await db.deleteFrom('webhook_endpoints').where(ownedBy(owner)).where('id', '=', id).executeTakeFirst();
   return result.numDeletedRows > 0n;
 }
 
@@ -145,7 +142,7 @@ export async function listDeliveries(
   limit: number,
   before: Cursor | undefined,
 ): Promise<DeliveryListRow[]> {
-  let query = db
+  const query = db
     .selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_events as e', 'e.id', 'd.event_id')
     .select([
@@ -165,12 +162,7 @@ export async function listDeliveries(
       'd.updated_at',
     ])
     .where('d.endpoint_id', '=', endpointId);
-  if (before) query = query.where((eb) => eb(eb.refTuple('d.created_at', 'd.id'), '<', eb.tuple(before.at, before.id)));
-  return query
-    .orderBy('d.created_at', 'desc')
-    .orderBy('d.id', 'desc')
-    .limit(limit + 1)
-    .execute();
+  return keysetPage(query, { at: 'd.created_at', id: 'd.id', newestFirst: true }, { after: before, limit }).execute();
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import t from 'tap';
-import type { DocumentView } from '../../src/documents/view.js';
+import type { DocumentView } from '../../src/documents/views.js';
 import { pdf, submit } from '../support/documents.js';
 import { expectProblem } from '../support/expect-problem.js';
 import { newEcfmgId, registerApplicant, registerSchool } from '../support/registry.js';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { DocumentView } from '../../src/documents/view.js';
+import type { DocumentView } from '../../src/documents/views.js';
 import { pdf } from '../support/documents.js';
 import { buildTestApp } from '../support/test-app.js';
 import {

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { signManifest, type SignManifestOptions } from '../../src/documents/manifest.js';
-import type { DocumentView } from '../../src/documents/view.js';
+import type { DocumentView } from '../../src/documents/views.js';
 import { multipartBody, type Part } from './multipart.js';
 import type { RegisteredApplicant, RegisteredSchool } from './registry.js';
 import { bearer, type TestApp } from './test-app.js';

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { callerOf } from '../http/authentication.js';
-import { roles } from './principal.js';
+import { roles } from '../auth/principal.js';
 import { StringEnum, Uuid } from '../http/schemas.js';
 
 const Me = Type.Object({

@@ -3,7 +3,7 @@ import { programsReleasedTo } from '../releases/repository.js';
 import { enqueueEvent } from '../webhooks/outbox.js';
 import type { Executor } from '../db/database.js';
 import { eventInsert, updateDocument } from './repository.js';
-import { assertCanMove } from './status.js';
+import { assertCanMove } from './status-machine.js';
 import type { DocumentRow, DocumentStatus, DocumentsTable } from './tables.js';
 
 export interface Actor {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Jwks } from '../schools/schemas.js';
+import { Jwks } from '../http/schemas.js';
 
 /** Verifiers fetch this to check receipts and checkpoints offline; the key changes rarely. */
 const maxAgeSeconds = 300;

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { problem } from '../http/problem.js';
+import { problem } from './problem.js';
 
 /**
  * Text a person typed: any script, kept as given apart from Unicode NFC, but no control characters,
