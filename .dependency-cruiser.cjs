@@ -117,6 +117,15 @@ module.exports = {
       to: { path: '^src/[^/]+/[^/]*routes\\.ts$' },
     },
     {
+      name: 'routes-call-use-cases',
+      severity: 'error',
+      comment:
+        'A route says who may call it, makes one use-case call and returns a view: it never runs SQL of its own ' +
+        'through a repository.',
+      from: { path: 'routes\\.ts$' },
+      to: { path: 'repository\\.ts$' },
+    },
+    {
       name: 'repositories-do-not-reach-up',
       severity: 'error',
       comment: 'routes -> use cases -> repositories -> db/: a repository imports no use case and no route.',

@@ -1,13 +1,14 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, Timestamp, Uuid } from '../http/schemas.js';
 import { CalendarDate, Email, HumanText } from '../http/input-checks.js';
+import { ecfmgIdPattern } from '../facts/identifiers.js';
 
 export const nameMax = 100;
 
 export const CreateApplicantBody = Type.Object(
   {
     ecfmg_id: Type.String({
-      pattern: '^[0-9]{8}$',
+      pattern: ecfmgIdPattern,
       description: 'ECFMG identification number: 8 digits',
       examples: ['12345678'],
     }),

@@ -2,18 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireRole } from '../http/authentication.js';
 import { decodeCursor, pageFrom } from '../http/cursor.js';
 import { IdParams, pageOf } from '../http/schemas.js';
-import { listDisclosures, type DisclosureListRow } from './repository.js';
 import { DisclosureListQuery, DisclosureSchema } from './schemas.js';
-import { applicantVisibleTo } from '../applicants/service.js';
-
-const disclosureView = (row: DisclosureListRow) => ({
-  id: row.id,
-  document_id: row.document_id,
-  document_type: row.document_type,
-  program: { id: row.program_id, acgme_id: row.program_acgme_id, name: row.program_name },
-  kind: row.kind,
-  created_at: row.created_at.toISOString(),
-});
+import { disclosuresOf } from './service.js';
+import { disclosureView } from './views.js';
 
 export const disclosureRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
@@ -31,9 +22,8 @@ export const disclosureRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const caller = requireRole(request, 'admin', 'applicant');
-      const { id: applicantId } = await applicantVisibleTo(app.db, caller, request.params.id);
       const { limit, cursor } = request.query;
-      const rows = await listDisclosures(app.db, applicantId, limit, decodeCursor(cursor));
+      const rows = await disclosuresOf(app.db, caller, request.params.id, { after: decodeCursor(cursor), limit });
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), disclosureView);
     },
   );

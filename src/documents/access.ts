@@ -1,8 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import { notFound, problem } from '../http/problem.js';
 import type { Executor } from '../db/database.js';
-import type { DocumentWithSchool } from './repository.js';
-import { findDocument } from './repository.js';
+import { findDocument, readChunks, type DocumentWithSchool } from './repository.js';
 import { recordDisclosure } from '../disclosures/repository.js';
 import type { DisclosureKind } from '../disclosures/tables.js';
 import { letterWaived } from '../letters/repository.js';
@@ -73,4 +72,14 @@ export async function discloseDocument(
   if (kind === 'content') await assertMayDownload(caller, doc, () => letterWaived(db, doc.letter_id));
   await recordDisclosure(db, caller, doc, kind);
   return doc;
+}
+
+/** GET /documents/{id}/content: the document and its bytes, one stored chunk at a time, once disclosed. */
+export async function downloadDocument(
+  db: Executor,
+  caller: Principal,
+  id: string,
+): Promise<{ document: DocumentWithSchool; bytes: AsyncGenerator<Buffer> }> {
+  const document = await discloseDocument(db, caller, id, 'content');
+  return { document, bytes: readChunks(db, document.id) };
 }

@@ -3,6 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import { documentTypes } from '../facts/documents.js';
 import { uuidPatternText } from '../facts/uuid.js';
 import type { FieldError } from '../http/problem.js';
+import { ecfmgIdPattern, sha256HexPattern, wdomsIdPattern } from '../facts/identifiers.js';
 
 /**
  * The payload a school signs for one document (signing.md, "The school's manifest"). Patterns are
@@ -19,7 +20,7 @@ export const ManifestDocumentSchema = Type.Object(
       documentTypes.map((type) => Type.Literal(type)),
       { description: 'one of mspe, transcript, lor' },
     ),
-    sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the file, 64 lowercase hex digits' }),
+    sha256: Type.String({ pattern: sha256HexPattern, description: 'SHA-256 of the file, 64 lowercase hex digits' }),
     size: Type.Integer({
       minimum: 1,
       maximum: Number.MAX_SAFE_INTEGER,
@@ -32,7 +33,7 @@ export const ManifestDocumentSchema = Type.Object(
 
 export const ManifestApplicantSchema = Type.Object(
   {
-    ecfmg_id: Type.String({ pattern: '^[0-9]{8}$', description: 'the ECFMG ID, 8 digits' }),
+    ecfmg_id: Type.String({ pattern: ecfmgIdPattern, description: 'the ECFMG ID, 8 digits' }),
     given_name: Name('the given name, 1 to 100 characters after trimming'),
     family_name: Name('the family name, 1 to 100 characters after trimming'),
     date_of_birth: Type.String({
@@ -45,7 +46,7 @@ export const ManifestApplicantSchema = Type.Object(
 
 export const ManifestPayloadSchema = Type.Object(
   {
-    iss: Type.String({ pattern: '^F[0-9]{7}$', description: "the school's World Directory id, F and 7 digits" }),
+    iss: Type.String({ pattern: wdomsIdPattern, description: "the school's World Directory id, F and 7 digits" }),
     jti: Type.String({
       minLength: 1,
       maxLength: 128,

@@ -5,10 +5,9 @@ import { reprDigest } from '../crypto/digest.js';
 import { callerOf, requireRole } from '../http/authentication.js';
 import { decodeCursor, pageFrom } from '../http/cursor.js';
 import { IdParams, pageOf } from '../http/schemas.js';
-import { discloseDocument, visibleDocument } from './access.js';
+import { downloadDocument, visibleDocument } from './access.js';
 import { documentHistory, listApplicantDocuments, listDocumentsFor } from './lists.js';
 import { readSubmissionParts } from './multipart.js';
-import { readChunks } from './repository.js';
 import { revokeDocument, reviewDocument } from './decisions.js';
 import {
   DocumentEventSchema,
@@ -103,7 +102,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const doc = await discloseDocument(app.db, callerOf(request), request.params.id, 'content');
+      const { document: doc, bytes } = await downloadDocument(app.db, callerOf(request), request.params.id);
       return reply
         .header('content-type', doc.media_type)
         .header('content-length', doc.size)
@@ -111,7 +110,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('repr-digest', reprDigest(doc.sha256))
         .header('cache-control', 'private, no-store')
         .header('x-content-type-options', 'nosniff')
-        .send(Readable.from(readChunks(app.db, doc.id)));
+        .send(Readable.from(bytes));
     },
   );
 

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, PageQuery, StringEnum, Timestamp, Uuid } from '../http/schemas.js';
 import { documentStatuses, documentTypes } from '../facts/documents.js';
+import { ecfmgIdPattern, sha256HexPattern } from '../facts/identifiers.js';
 
 export const DocumentSchema = Type.Object(
   {
@@ -8,7 +9,7 @@ export const DocumentSchema = Type.Object(
     type: StringEnum(documentTypes),
     status: StringEnum(documentStatuses),
     status_reason: Nullable(Type.String()),
-    sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+    sha256: Type.String({ pattern: sha256HexPattern }),
     size: Type.Integer(),
     media_type: Type.String(),
     school: Type.Object({ id: Uuid, wdoms_id: Type.String(), name: Type.String() }),
@@ -36,7 +37,7 @@ export const DocumentListQuery = Type.Object(
   {
     ...PageQuery,
     applicant_id: Type.Optional(Uuid),
-    ecfmg_id: Type.Optional(Type.String({ pattern: '^[0-9]{8}$' })),
+    ecfmg_id: Type.Optional(Type.String({ pattern: ecfmgIdPattern })),
     type: Type.Optional(StringEnum(documentTypes)),
     status: Type.Optional(StringEnum(documentStatuses)),
     updated_since: Type.Optional(Timestamp),

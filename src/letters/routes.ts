@@ -2,21 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requireRole } from '../http/authentication.js';
 import { decodeCursor, pageFrom } from '../http/cursor.js';
-import { notFound } from '../http/problem.js';
 import { IdParams, PageQuery, pageOf } from '../http/schemas.js';
-import { insertLetterRequest, listLetterRequests } from './repository.js';
 import { LetterRequestBody, LetterRequestSchema } from './schemas.js';
-import type { LetterRequestRow } from './tables.js';
-import { applicantVisibleTo } from '../applicants/service.js';
+import { lettersOf, requestLetter } from './service.js';
+import { letterView } from './views.js';
 
 const tags = ['letters'];
-
-const letterView = ({ id, created_at, updated_at, ...row }: LetterRequestRow) => ({
-  letter_id: id,
-  ...row,
-  created_at: created_at.toISOString(),
-  updated_at: updated_at.toISOString(),
-});
 
 export const letterRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addSchema(LetterRequestSchema);
@@ -37,13 +28,7 @@ export const letterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const caller = requireRole(request, 'applicant');
-      if (caller.applicant_id !== request.params.id) throw notFound('applicant');
-      const row = await insertLetterRequest(app.db, {
-        applicant_id: caller.applicant_id,
-        author_name: request.body.author_name.normalize('NFC').trim(),
-        author_email: request.body.author_email ?? null,
-        waive_right_to_view: request.body.waive_right_to_view,
-      });
+      const row = await requestLetter(app.db, caller, request.params.id, request.body);
       return reply.status(201).send(letterView(row));
     },
   );
@@ -61,9 +46,8 @@ export const letterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const caller = requireRole(request, 'admin', 'applicant');
-      const { id: applicantId } = await applicantVisibleTo(app.db, caller, request.params.id);
       const { limit, cursor } = request.query;
-      const rows = await listLetterRequests(app.db, applicantId, limit, decodeCursor(cursor));
+      const rows = await lettersOf(app.db, caller, request.params.id, { after: decodeCursor(cursor), limit });
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), letterView);
     },
   );

@@ -1,9 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, StringEnum, Timestamp, Uuid } from '../http/schemas.js';
 
+export const authorNameMax = 200;
+
 export const LetterRequestBody = Type.Object(
   {
-    author_name: Type.String({ minLength: 1, maxLength: 200 }),
+    author_name: Type.String({ minLength: 1, maxLength: authorNameMax }),
     author_email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
     waive_right_to_view: Type.Boolean({
       description: "FERPA: true means the applicant will never see the letter's content",

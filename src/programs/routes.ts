@@ -1,21 +1,11 @@
-import type { Static } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireRole } from '../http/authentication.js';
 import { IdParams } from '../http/schemas.js';
 import { CreateProgramBody, Program } from './schemas.js';
 import { programVisibleTo, registerProgram } from './service.js';
-import type { ProgramRow } from './tables.js';
+import { programView } from './views.js';
 
 const tags = ['programs'];
-
-const programView = (row: ProgramRow): Static<typeof Program> => ({
-  id: row.id,
-  acgme_id: row.acgme_id,
-  name: row.name,
-  specialty: row.specialty,
-  created_at: row.created_at.toISOString(),
-  updated_at: row.updated_at.toISOString(),
-});
 
 export const programRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post(

@@ -14,6 +14,7 @@ import {
 } from '../crypto/jwk.js';
 import { documentStatuses, documentTypes } from '../facts/documents.js';
 import { uuidPatternText } from '../facts/uuid.js';
+import { sha256HexPattern } from '../facts/identifiers.js';
 
 /** The `typ` of a receipt, so a receipt can never pass for a manifest or an access token. */
 export const receiptType = 'emswp-receipt+jwt';
@@ -22,7 +23,7 @@ export const receiptType = 'emswp-receipt+jwt';
 const receiptMaxBytes = 256 * 1024;
 const clockSkewSeconds = 5 * 60;
 
-const hex64 = '^[0-9a-f]{64}$';
+const hex64 = sha256HexPattern;
 const uuidPattern = uuidPatternText;
 const literals = <const T extends readonly string[]>(values: T) =>
   Type.Union(values.map((value) => Type.Literal(value)));

@@ -2,11 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { requireRole } from '../http/authentication.js';
 import { decodeCursor, pageFrom } from '../http/cursor.js';
 import { IdParams, pageOf } from '../http/schemas.js';
-import { listApplicantReleases } from './repository.js';
 import { CreateReleaseBody, ReleaseListQuery, ReleaseRef, ReleaseSchema } from './schemas.js';
-import { releaseDocument, withdrawRelease } from './service.js';
+import { releaseDocument, releasesOf, withdrawRelease } from './service.js';
 import { releaseView } from './views.js';
-import { applicantVisibleTo } from '../applicants/service.js';
 
 const tags = ['releases'];
 
@@ -46,15 +44,8 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const caller = requireRole(request, 'admin', 'applicant');
-      const { id: applicantId } = await applicantVisibleTo(app.db, caller, request.params.id);
       const { limit, cursor, status } = request.query;
-      const rows = await listApplicantReleases(
-        app.db,
-        applicantId,
-        { active: status === undefined ? undefined : status === 'active' },
-        limit,
-        decodeCursor(cursor),
-      );
+      const rows = await releasesOf(app.db, caller, request.params.id, status, { after: decodeCursor(cursor), limit });
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), releaseView);
     },
   );

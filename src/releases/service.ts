@@ -1,11 +1,16 @@
 import type { Kysely } from 'kysely';
+import { applicantVisibleTo } from '../applicants/service.js';
 import type { PrincipalOf } from '../auth/principal.js';
+import type { Executor } from '../db/database.js';
+import type { PageRequest } from '../db/pagination.js';
 import type { DB } from '../db/types.js';
 import { notFound, problem } from '../http/problem.js';
 import { findProgram } from '../programs/repository.js';
 import { enqueueEvent } from '../webhooks/outbox.js';
-import { insertRelease, lockReleasable, lockRelease, markWithdrawn } from './repository.js';
+import { insertRelease, listApplicantReleases, lockReleasable, lockRelease, markWithdrawn } from './repository.js';
 import type { ReleaseRow } from './tables.js';
+
+export type ReleaseStatus = 'active' | 'withdrawn';
 
 export interface NewRelease {
   document_id: string;
@@ -86,4 +91,22 @@ export async function withdrawRelease(
     });
     return withdrawn;
   });
+}
+
+/** An applicant's releases, active and withdrawn (or one of the two), for an operator or that applicant. */
+export async function releasesOf(
+  db: Executor,
+  caller: PrincipalOf<'admin' | 'applicant'>,
+  applicantId: string,
+  status: ReleaseStatus | undefined,
+  { after, limit }: PageRequest,
+): Promise<ReleaseRow[]> {
+  const applicant = await applicantVisibleTo(db, caller, applicantId);
+  return listApplicantReleases(
+    db,
+    applicant.id,
+    { active: status === undefined ? undefined : status === 'active' },
+    limit,
+    after,
+  );
 }

@@ -5,12 +5,13 @@ import { Nullable, PageQuery, PublicJwk, StringEnum, Timestamp, Uuid } from '../
 import { Email, HumanText } from '../http/input-checks.js';
 import { countryCodes } from './countries.js';
 import { keyStatuses, schoolStatuses } from './tables.js';
+import { wdomsIdPattern } from '../facts/identifiers.js';
 
 export const schoolNameMax = 200;
 export const reasonMax = 500;
 
 const WdomsId = Type.String({
-  pattern: '^F[0-9]{7}$',
+  pattern: wdomsIdPattern,
   description: 'World Directory of Medical Schools id: F and 7 digits',
   examples: ['F0001234'],
 });

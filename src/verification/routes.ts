@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
 import { problem } from '../http/problem.js';
 import { digestFilePart } from './file-digest.js';
-import { findBySha256 } from './repository.js';
+import { verifyDigest } from './service.js';
 import { VerificationResult, VerifyByDigestBody, VerifyByFileParts } from './schemas.js';
 
 /**
@@ -59,16 +59,7 @@ export const verificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'unsupported_media_type',
           'Send multipart/form-data with a file part "file", or JSON {"sha256": "..."}.',
         );
-      const rows = await findBySha256(app.db, sha256);
-      return reply.header('cache-control', 'no-store').send({
-        match: rows.length > 0,
-        documents: rows.map((row) => ({
-          type: row.type,
-          status: row.status,
-          school: { wdoms_id: row.wdoms_id, name: row.name },
-          signed_at: row.signed_at.toISOString(),
-        })),
-      });
+      return reply.header('cache-control', 'no-store').send(await verifyDigest(app.db, sha256));
     },
   );
 };

@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import { documentStatuses, documentTypes } from '../facts/documents.js';
 import { StringEnum, Timestamp } from '../http/schemas.js';
+import { sha256HexPattern } from '../facts/identifiers.js';
 
 export const Sha256 = Type.String({
-  pattern: '^[0-9a-f]{64}$',
+  pattern: sha256HexPattern,
   description: 'SHA-256 of the file, 64 lowercase hex digits',
 });
 

@@ -3,10 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { requireRole } from '../http/authentication.js';
 import { decodeCursor, pageFrom } from '../http/cursor.js';
-import { notFound, problem } from '../http/problem.js';
 import { IdParams, PageQuery, pageOf } from '../http/schemas.js';
-import * as repository from './repository.js';
-import type { DeliveryListRow } from './repository.js';
 import {
   CreateWebhookBody,
   ReplayBody,
@@ -16,36 +13,20 @@ import {
   WebhookEndpointSchema,
   WebhookEndpointWithSecretSchema,
 } from './schemas.js';
-import { changeEndpoint, createEndpoint, ownerOf, replayEndpoint, rotateEndpointSecret } from './service.js';
-import type { WebhookEndpointRow } from './tables.js';
+import {
+  changeEndpoint,
+  createEndpoint,
+  deliveriesOf,
+  endpointOf,
+  endpointsOf,
+  ownerOf,
+  removeEndpoint,
+  replayEndpoint,
+  rotateEndpointSecret,
+} from './service.js';
+import { deliveryView, endpointView, iso } from './views.js';
 
 const tags = ['webhooks'];
-const iso = (date: Date | null) => (date === null ? null : date.toISOString());
-
-const endpointView = (row: WebhookEndpointRow) => ({
-  id: row.id,
-  url: row.url,
-  events: row.events,
-  description: row.description,
-  status: row.status,
-  disabled_reason: row.disabled_reason,
-  owner: { role: row.owner_role, id: row.owner_id },
-  previous_secret_expires_at:
-    row.previous_secret_expires_at && row.previous_secret_expires_at > new Date()
-      ? row.previous_secret_expires_at.toISOString()
-      : null,
-  created_at: row.created_at.toISOString(),
-  updated_at: row.updated_at.toISOString(),
-});
-
-const deliveryView = (row: DeliveryListRow) => ({
-  ...row,
-  next_attempt_at: iso(row.next_attempt_at),
-  last_attempt_at: iso(row.last_attempt_at),
-  created_at: row.created_at.toISOString(),
-  updated_at: row.updated_at.toISOString(),
-});
-
 /** Schools, programs and admins own endpoints; applicants may not use webhooks at all. */
 const ownerOfRequest = (request: FastifyRequest) => ownerOf(requireRole(request, 'admin', 'school', 'program'));
 
@@ -93,7 +74,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const owner = ownerOfRequest(request);
       const { limit, cursor } = request.query;
-      const rows = await repository.listEndpoints(app.db, owner, limit, decodeCursor(cursor));
+      const rows = await endpointsOf(app.db, owner, { after: decodeCursor(cursor), limit });
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), endpointView);
     },
   );
@@ -109,9 +90,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const endpoint = await repository.findEndpoint(app.db, ownerOfRequest(request), request.params.id);
-      if (!endpoint) throw notFound('webhook endpoint');
-      return endpointView(endpoint);
+      return endpointView(await endpointOf(app.db, ownerOfRequest(request), request.params.id));
     },
   );
 
@@ -143,8 +122,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      if (!(await repository.deleteEndpoint(app.db, ownerOfRequest(request), request.params.id)))
-        throw notFound('webhook endpoint');
+      await removeEndpoint(app.db, ownerOfRequest(request), request.params.id);
       return reply.status(204).send(null);
     },
   );
@@ -179,11 +157,9 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const owner = ownerOfRequest(request);
-      const endpoint = await repository.findEndpoint(app.db, owner, request.params.id);
-      if (!endpoint) throw notFound('webhook endpoint');
       const { limit, cursor } = request.query;
-      const rows = await repository.listDeliveries(app.db, endpoint.id, limit, decodeCursor(cursor));
+      const page = { after: decodeCursor(cursor), limit };
+      const rows = await deliveriesOf(app.db, ownerOfRequest(request), request.params.id, page);
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), deliveryView);
     },
   );
@@ -203,10 +179,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const owner = ownerOfRequest(request);
-      const since = new Date(request.body.since);
-      if (Number.isNaN(since.getTime())) throw problem('validation_failed', 'since is not a valid time.');
-      const result = await replayEndpoint(app.db, owner, request.params.id, since);
+      const result = await replayEndpoint(app.db, ownerOfRequest(request), request.params.id, request.body.since);
       return reply.status(202).send({ replayed: result.replayed, next_since: iso(result.next_since) });
     },
   );

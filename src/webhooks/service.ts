@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { PrincipalOf } from '../auth/principal.js';
+import type { Executor } from '../db/database.js';
+import type { PageRequest } from '../db/pagination.js';
 import type { DB } from '../db/types.js';
 import { notFound, problem } from '../http/problem.js';
 import { checkEndpointUrl } from './endpoint-url.js';
 import * as repository from './repository.js';
-import type { Owner } from './repository.js';
+import type { DeliveryListRow, Owner } from './repository.js';
 import { newSecret } from './signature.js';
 import type { EndpointStatus, WebhookEndpointRow, WebhookEventType } from './tables.js';
 
@@ -106,13 +108,15 @@ export async function rotateEndpointSecret(
   return { endpoint, secret };
 }
 
-/** Queues again every event since `since` that the endpoint may hear and subscribes to. */
+/** Queues again every event since `since` (RFC 3339) that the endpoint may hear and subscribes to. */
 export async function replayEndpoint(
   db: Kysely<DB>,
   owner: Owner,
   id: string,
-  since: Date,
+  sinceText: string,
 ): Promise<{ replayed: number; next_since: Date | null }> {
+  const since = new Date(sinceText);
+  if (Number.isNaN(since.getTime())) throw problem('validation_failed', 'since is not a valid time.');
   return db.transaction().execute(async (trx) => {
     const endpoint = await repository.findEndpoint(trx, owner, id);
     if (!endpoint) throw notFound('webhook endpoint');
@@ -120,4 +124,32 @@ export async function replayEndpoint(
       throw problem('webhook_disabled', 'A disabled endpoint receives nothing; enable it with PATCH, then replay.');
     return repository.replayEvents(trx, endpoint, since, maxReplayEvents);
   });
+}
+
+/** The owner's endpoints; another owner's are never listed. */
+export async function endpointsOf(db: Executor, owner: Owner, { after, limit }: PageRequest) {
+  return repository.listEndpoints(db, owner, limit, after);
+}
+
+/** One of the owner's endpoints; another owner's answers as if it did not exist. */
+export async function endpointOf(db: Executor, owner: Owner, id: string): Promise<WebhookEndpointRow> {
+  const endpoint = await repository.findEndpoint(db, owner, id);
+  if (!endpoint) throw notFound('webhook endpoint');
+  return endpoint;
+}
+
+/** Deletes one of the owner's endpoints and its deliveries. */
+export async function removeEndpoint(db: Executor, owner: Owner, id: string): Promise<void> {
+  if (!(await repository.deleteEndpoint(db, owner, id))) throw notFound('webhook endpoint');
+}
+
+/** Deliveries to one of the owner's endpoints, newest first. */
+export async function deliveriesOf(
+  db: Executor,
+  owner: Owner,
+  id: string,
+  { after, limit }: PageRequest,
+): Promise<DeliveryListRow[]> {
+  const endpoint = await endpointOf(db, owner, id);
+  return repository.listDeliveries(db, endpoint.id, limit, after);
 }
