@@ -169,6 +169,8 @@ export async function updateDocument(
   await trx.updateTable('documents').set(values).where('id', '=', id).execute();
 }
 
+export type DocumentEventRow = Awaited<ReturnType<typeof listEvents>>[number];
+
 export async function listEvents(db: Executor, documentId: string) {
   return db
     .selectFrom('document_events')

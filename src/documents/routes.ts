@@ -19,7 +19,7 @@ import {
   SubmissionParts,
 } from './schemas.js';
 import { receiveSubmission } from './submission.js';
-import { documentView } from './views.js';
+import { documentEventView, documentView } from './views.js';
 
 const tags = ['documents'];
 
@@ -126,7 +126,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request) => {
       const events = await documentHistory(app.db, callerOf(request), request.params.id);
-      return { items: events.map((event) => ({ ...event, created_at: event.created_at.toISOString() })) };
+      return { items: events.map(documentEventView) };
     },
   );
 

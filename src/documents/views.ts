@@ -1,4 +1,4 @@
-import type { DocumentWithSchool } from './repository.js';
+import type { DocumentEventRow, DocumentWithSchool } from './repository.js';
 
 /** A document as the API shows it: metadata and status, never the applicant's stated name or birth date. */
 export function documentView(doc: DocumentWithSchool) {
@@ -26,3 +26,9 @@ export function documentView(doc: DocumentWithSchool) {
 }
 
 export type DocumentView = ReturnType<typeof documentView>;
+
+/** One entry of a document's status history. */
+export const documentEventView = (event: DocumentEventRow) => ({
+  ...event,
+  created_at: event.created_at.toISOString(),
+});
