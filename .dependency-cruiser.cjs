@@ -7,8 +7,11 @@ const platform = '^src/(http|db|crypto|auth|facts)/';
 const registry = '^src/(schools|applicants|programs)/';
 const documentsDomain = '^src/(documents|letters|releases|disclosures|receipts|verification)/';
 const sinks = '^src/(webhooks|log)/';
-/** Modules safe in a browser that the portal's batch check shares with the service: facts only. */
-const pure = '^src/(facts/|documents/manifest-schema\\.ts$)';
+/**
+ * Pure facts: modules safe in a browser that the portal's batch check shares with the service (facts/,
+ * the manifest rules, the document limits, the PDF magic bytes). No I/O, no Node, no server code.
+ */
+const pure = '^src/(facts/|documents/manifest-schema\\.ts$|documents/limits\\.ts$|crypto/pdf-magic\\.ts$)';
 /** Every folder that is not the platform: the features, the sinks, and the other entry points. */
 const notPlatform = '^src/(?!(http|db|crypto|auth|facts)/)[^/]+/';
 
