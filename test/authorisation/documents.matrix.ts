@@ -81,7 +81,7 @@ export default defineAccessMatrix({
       request: (world) => ({
         method: 'POST',
         url: `/v1/applicants/${world.applicant.id}/letter-requests`,
-        payload: { author_name: 'Dr. Kofi Mensah', waive_right_to_view: true },
+        payload: { school_id: world.schoolA.id, author_name: 'Dr. Kofi Mensah', waive_right_to_view: true },
       }),
     },
     {
