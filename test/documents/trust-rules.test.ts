@@ -3,7 +3,15 @@ import { sql } from 'kysely';
 import t from 'tap';
 import type { DocumentView } from '../../src/documents/view.js';
 import { verifyReceipt } from '../../src/receipts/receipt.js';
-import { manifestPayload, pdf, postDocument, storedCounts, submissionParts, submit } from '../support/documents.js';
+import {
+  manifestPayload,
+  pdf,
+  postDocument,
+  signedManifest,
+  storedCounts,
+  submissionParts,
+  submit,
+} from '../support/documents.js';
 import { expectProblem } from '../support/expect-problem.js';
 import { registerApplicant, registerProgram, registerSchool, type RegisteredSchool } from '../support/registry.js';
 import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
@@ -79,6 +87,37 @@ t.test('1. a leaked key cannot sign documents that escape the compromise cascade
       payload: { sha256: forged.document.sha256 },
     });
     t.match(verify.json(), { match: true, documents: [{ status: 'revoked' }] }, '/v1/verify says revoked too');
+  });
+
+  t.test('a submission racing the revocation of its key is refused, not slipped in after the cascade', async (t) => {
+    const ctx = await buildTestApp(t);
+    const school = await registerSchool(ctx);
+    const applicant = await registerApplicant(ctx);
+    const file = pdf();
+    const manifest = await signedManifest(school, file, applicant);
+    const before = await storedCounts(ctx);
+    const kid = school.key.publicJwk.kid as string;
+
+    let submission: ReturnType<typeof postDocument> | undefined;
+    // The revocation holds the key's row when the submission, its manifest already checked against
+    // the key as it was, comes to store the document.
+    await ctx.db.transaction().execute(async (trx) => {
+      await sql`select 1 from school_keys where kid = ${kid} for update`.execute(trx);
+      submission = postDocument(ctx, school.token, submissionParts(manifest, file));
+      for (let waited = 0; waited < 5000; waited += 20) {
+        const { rows } = await sql<{ waiting: number }>`
+          select count(*)::int as waiting from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`.execute(ctx.db);
+        if ((rows[0]?.waiting ?? 0) > 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await sql`update school_keys set status = 'revoked', revoked_at = now(), revoked_by = 'test',
+        revoked_reason = 'leaked', compromised_at = now() - interval '1 hour' where kid = ${kid}`.execute(trx);
+    });
+    const response = await submission;
+    if (response === undefined) throw new Error('the submission was not sent');
+    expectProblem(t, response, 'key_revoked');
+    t.same(await storedCounts(ctx), before, 'nothing stored');
   });
 
   t.test('an iat of 0 (shown as 1970) is refused, and nothing is stored', async (t) => {
