@@ -40,6 +40,8 @@ export interface Config {
   };
   maxDocumentBytes: number;
   mspeReleaseAt: Date | undefined;
+  /** The oldest manifest `iat` accepted, in seconds (MANIFEST_MAX_AGE). */
+  manifestMaxAgeSeconds: number;
   webhooks: {
     worker: boolean;
     allowPrivateNetworks: boolean;
@@ -111,6 +113,21 @@ function timestamp(env: Env, name: string): Date | undefined {
   return value;
 }
 
+const durationUnits: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** A span of time as whole seconds, or a whole number with a unit: `90s`, `15m`, `12h`, `30d`. */
+function duration(env: Env, name: string, fallbackSeconds: number, minSeconds: number, maxSeconds: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallbackSeconds;
+  const match = /^(\d+)([smhd]?)$/.exec(raw);
+  if (!match)
+    throw new ConfigError(name, `expected whole seconds or a number with s, m, h or d (such as 30d), got "${raw}"`);
+  const seconds = Number(match[1]) * (durationUnits[match[2] || 's'] ?? 1);
+  if (seconds < minSeconds || seconds > maxSeconds)
+    throw new ConfigError(name, `expected ${minSeconds} to ${maxSeconds} seconds, got ${seconds}`);
+  return seconds;
+}
+
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 function jwksSource(env: Env): JwksSource {
@@ -167,6 +184,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     maxDocumentBytes: integer(env, 'MAX_DOCUMENT_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     mspeReleaseAt: timestamp(env, 'MSPE_RELEASE_AT'),
+    // At least an hour, so a manifest signed and sent at once is never too old; at most ten years.
+    manifestMaxAgeSeconds: duration(env, 'MANIFEST_MAX_AGE', 30 * 86_400, 3600, 3650 * 86_400),
     webhooks: {
       worker: boolean(env, 'WEBHOOK_WORKER', true),
       allowPrivateNetworks: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),

@@ -34,6 +34,7 @@ t.test('with nothing set the service runs locally with safe defaults', async (t)
     service: { issuer: 'http://127.0.0.1:3000', signingKeyFile: undefined },
     maxDocumentBytes: 20 * 1024 * 1024,
     mspeReleaseAt: undefined,
+    manifestMaxAgeSeconds: 30 * 24 * 3600,
     webhooks: { worker: true, allowPrivateNetworks: false },
     metricsToken: undefined,
     trustProxy: false,
@@ -93,6 +94,10 @@ t.test('every setting is read when given', async (t) => {
     'https://login.example.org/.well-known/jwks.json',
   );
   t.equal(config.mspeReleaseAt?.toISOString(), '2027-09-25T17:00:00.000Z');
+  t.equal(loadConfig({ MANIFEST_MAX_AGE: '7d' }).manifestMaxAgeSeconds, 7 * 86_400, 'MANIFEST_MAX_AGE in days');
+  t.equal(loadConfig({ MANIFEST_MAX_AGE: '7200' }).manifestMaxAgeSeconds, 7200, 'MANIFEST_MAX_AGE in seconds');
+  t.throws(() => loadConfig({ MANIFEST_MAX_AGE: '30 days' }), /MANIFEST_MAX_AGE: expected whole seconds/);
+  t.throws(() => loadConfig({ MANIFEST_MAX_AGE: '5m' }), /MANIFEST_MAX_AGE: expected 3600 to/);
   t.equal(
     loadConfig({ SERVICE_ISSUER: 'urn:emswp:prod' }).service.issuer,
     'urn:emswp:prod',

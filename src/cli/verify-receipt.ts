@@ -63,14 +63,21 @@ async function loadJwks(source: string): Promise<JSONWebKeySet> {
   return jwks as JSONWebKeySet;
 }
 
+/** Said only when the school is not active: a document of a suspended school keeps its own status. */
+function schoolStanding(school: { status?: string; status_reason?: string | null }): string {
+  if (school.status === undefined || school.status === 'active') return '';
+  return `, ${school.status}${school.status_reason ? ` (${school.status_reason})` : ''} when the receipt was signed`;
+}
+
 function summary(result: ReceiptVerification, filePath: string | undefined): string {
   const { document } = result.payload;
   const rows: Array<[string, string]> = [
     ['Document', `${document.id} (${document.type})`],
     ['Status', document.status_reason === null ? document.status : `${document.status} (${document.status_reason})`],
-    ['School', `${document.school.name} (${document.school.wdoms_id})`],
+    ['School', `${document.school.name} (${document.school.wdoms_id})${schoolStanding(document.school)}`],
     ['Applicant', `ECFMG ID ${document.ecfmg_id}`],
-    ['Signed at', `${document.signed_at} with the school's key ${document.key_id}`],
+    ['Signed at', `${document.signed_at} with the school's key ${document.key_id} (the school's clock)`],
+    ...(document.received_at === undefined ? [] : [['Received at', document.received_at] as [string, string]]),
     ['Receipt time', `${result.issuedAt.toISOString()} by ${result.payload.iss} (key ${result.header.kid})`],
     ['SHA-256', `${document.sha256} (${document.size} bytes)`],
   ];

@@ -2,7 +2,7 @@ import type { Principal } from '../auth/principal.js';
 import { notFound, problem } from '../http/problem.js';
 import type { Executor } from '../db/database.js';
 import type { DocumentWithSchool } from './repository.js';
-import { findDocument } from './repository.js';
+import { findDocument, wasEverVerified } from './repository.js';
 import { findReleasedDocument, isActivelyReleased } from '../releases/repository.js';
 
 /**
@@ -37,15 +37,37 @@ export async function visibleDocument(db: Executor, caller: Principal, id: strin
 }
 
 /**
- * Content is narrower than metadata: an applicant who waived the right to view a letter never gets
- * its bytes, and a program waits for the MSPE release date.
+ * An applicant sees the content, and receipts, only of documents verified as theirs. A document is
+ * linked to an applicant by the ECFMG ID the school signed; when the names or birth date disagree it
+ * waits for an operator (needs_review) and may be someone else's, so until it is accepted the
+ * applicant sees that it is waiting (its type, school and dates), never what it says. A superseded
+ * or revoked document still counts when it was verified before.
+ */
+export async function assertVerifiedForApplicant(db: Executor, caller: Principal, doc: DocumentWithSchool) {
+  if (caller.role !== 'applicant' || doc.status === 'verified') return;
+  const wasTheirs = (doc.status === 'superseded' || doc.status === 'revoked') && (await wasEverVerified(db, doc.id));
+  if (wasTheirs) return;
+  throw problem(
+    'identity_unconfirmed',
+    doc.status === 'needs_review'
+      ? 'This document is waiting for an operator to confirm it is about you (its names or date of birth differ from yours); its content and receipt are available once it is accepted.'
+      : 'This document was never confirmed as being about you, so its content and receipt are not available to you.',
+  );
+}
+
+/**
+ * Content is narrower than metadata: an applicant gets the bytes only of documents verified as
+ * theirs and never those of a letter whose right of view they waived, and a program waits for the
+ * MSPE release date.
  */
 export async function assertMayDownload(
+  db: Executor,
   caller: Principal,
   doc: DocumentWithSchool,
   letterWaived: () => Promise<boolean>,
   now = new Date(),
 ): Promise<void> {
+  await assertVerifiedForApplicant(db, caller, doc);
   if (caller.role === 'applicant' && doc.type === 'lor' && (await letterWaived())) {
     throw problem('letter_waived', 'You waived the right to view this letter, so its content is not available to you.');
   }

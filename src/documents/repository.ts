@@ -2,15 +2,19 @@ import type { Insertable, Transaction } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { DB } from '../db/types.js';
 import type { Cursor } from '../http/cursor.js';
+import type { SchoolStatus } from '../schools/tables.js';
 import type { DocumentRow, DocumentsTable, DocumentStatus, DocumentType } from './tables.js';
 
 /** Bytes per stored chunk: large enough for few rows, small enough never to hold a document whole. */
 export const CHUNK_BYTES = 1024 * 1024;
 
+/** The issuing school as a document shows it: its standing now, beside the document's own status. */
 export interface SchoolSummary {
   id: string;
   wdoms_id: string;
   name: string;
+  status: SchoolStatus;
+  status_reason: string | null;
 }
 
 export type DocumentWithSchool = DocumentRow & { school: SchoolSummary };
@@ -47,13 +51,38 @@ function withSchool(db: Executor) {
     .selectFrom('documents')
     .innerJoin('schools', 'schools.id', 'documents.school_id')
     .select(documentColumns)
-    .select(['schools.wdoms_id as school_wdoms_id', 'schools.name as school_name']);
+    .select([
+      'schools.wdoms_id as school_wdoms_id',
+      'schools.name as school_name',
+      'schools.status as school_status',
+      'schools.status_reason as school_status_reason',
+    ]);
 }
 
-type JoinedRow = DocumentRow & { school_wdoms_id: string; school_name: string };
+type JoinedRow = DocumentRow & {
+  school_wdoms_id: string;
+  school_name: string;
+  school_status: SchoolStatus;
+  school_status_reason: string | null;
+};
 
-function toDocument({ school_wdoms_id, school_name, ...row }: JoinedRow): DocumentWithSchool {
-  return { ...row, school: { id: row.school_id, wdoms_id: school_wdoms_id, name: school_name } };
+function toDocument({
+  school_wdoms_id,
+  school_name,
+  school_status,
+  school_status_reason,
+  ...row
+}: JoinedRow): DocumentWithSchool {
+  return {
+    ...row,
+    school: {
+      id: row.school_id,
+      wdoms_id: school_wdoms_id,
+      name: school_name,
+      status: school_status,
+      status_reason: school_status_reason,
+    },
+  };
 }
 
 export async function findDocument(db: Executor, id: string): Promise<DocumentWithSchool | undefined> {
@@ -201,6 +230,18 @@ export async function listDocuments(
     .limit(limit + 1)
     .execute();
   return rows.map(toDocument);
+}
+
+/** Whether the document was ever verified: matched to its applicant, or accepted after review. */
+export async function wasEverVerified(db: Executor, documentId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('document_events')
+    .select('id')
+    .where('document_id', '=', documentId)
+    .where('to_status', '=', 'verified')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Documents that were waiting for this ECFMG ID to be registered. */

@@ -65,6 +65,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
           manifest: parts.manifest,
           file: parts.file,
           mspeReleaseAt: app.config.mspeReleaseAt,
+          manifestMaxAgeSeconds: app.config.manifestMaxAgeSeconds,
         });
         return reply.status(created ? 201 : 200).send(documentView(document));
       } finally {
@@ -116,7 +117,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Download the document bytes',
         description:
-          'The bytes as received, with `Repr-Digest` (RFC 9530) holding their SHA-256. Refused with 403 `letter_waived` to an applicant who waived the right to view a letter, and with 403 `embargoed` to a program before `available_at`.',
+          'The bytes as received, with `Repr-Digest` (RFC 9530) holding their SHA-256. Refused with 403 `identity_unconfirmed` to an applicant while the document is not verified as theirs (`needs_review`: waiting for an operator), with 403 `letter_waived` to an applicant who waived the right to view a letter, and with 403 `embargoed` to a program before `available_at`.',
         params: IdParams,
         response: {
           200: {
@@ -129,7 +130,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const caller = callerOf(request);
       const doc = await visibleDocument(app.db, caller, request.params.id);
-      await assertMayDownload(caller, doc, () => letterWaived(app.db, doc.letter_id));
+      await assertMayDownload(app.db, caller, doc, () => letterWaived(app.db, doc.letter_id));
       await recordDisclosure(app.db, caller, doc, 'content');
       return reply
         .header('content-type', doc.media_type)

@@ -1,6 +1,21 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, PageQuery, StringEnum, Timestamp, Uuid } from '../http/schemas.js';
+import { schoolStatuses } from '../schools/tables.js';
 import { documentStatuses, documentTypes } from './tables.js';
+
+/** The issuing school, with its standing now: a suspended school's documents keep their own status. */
+export const SchoolStanding = Type.Object(
+  {
+    id: Uuid,
+    wdoms_id: Type.String(),
+    name: Type.String(),
+    status: StringEnum(schoolStatuses, {
+      description: "The school's status now (not when it signed): a document of a suspended school says so here",
+    }),
+    status_reason: Nullable(Type.String({ description: 'Why the school has that status (set when suspended)' })),
+  },
+  { title: 'SchoolStanding' },
+);
 
 export const DocumentSchema = Type.Object(
   {
@@ -11,7 +26,7 @@ export const DocumentSchema = Type.Object(
     sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
     size: Type.Integer(),
     media_type: Type.String(),
-    school: Type.Object({ id: Uuid, wdoms_id: Type.String(), name: Type.String() }),
+    school: SchoolStanding,
     applicant_id: Nullable(Uuid),
     ecfmg_id: Type.String(),
     submission_id: Type.String({ description: "The manifest's jti" }),

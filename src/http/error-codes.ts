@@ -29,12 +29,19 @@ export const errorCodes = {
   school_not_active: { status: 403, title: 'Only an active school can submit documents' },
   digest_mismatch: { status: 422, title: 'The bytes are not the ones the manifest describes' },
   media_type_invalid: { status: 422, title: 'Only PDF documents are accepted' },
-  letter_invalid: { status: 422, title: 'The letter_id is not an open letter request of this applicant' },
+  letter_invalid: {
+    status: 422,
+    title: 'The letter_id is not an open letter request of this applicant made to this school',
+  },
   supersede_invalid: { status: 422, title: 'The document named in supersedes cannot be replaced by this submission' },
   submission_conflict: { status: 409, title: 'This submission id was already used with other bytes' },
   invalid_transition: { status: 409, title: 'The document cannot move to that status from its current one' },
   letter_waived: { status: 403, title: 'The right to view this letter was waived' },
   embargoed: { status: 403, title: 'The content is not available before its release date' },
+  identity_unconfirmed: {
+    status: 403,
+    title: 'The document is not confirmed as yours: its content and receipt wait for an operator',
+  },
   // The trust registry: schools and their keys, applicants, programs (src/schools, src/applicants, src/programs)
   school_exists: { status: 409, title: 'A school with this wdoms_id is already registered' },
   school_status_unchanged: { status: 409, title: 'The school already has this status' },
@@ -50,6 +57,8 @@ export const errorCodes = {
   // Releases to programs (src/releases)
   document_not_releasable: { status: 422, title: 'Only your own verified documents can be released' },
   program_unknown: { status: 422, title: 'No program has this id' },
+  // Letter requests (src/letters)
+  school_unknown: { status: 422, title: 'No active school has this id' },
   release_exists: { status: 409, title: 'This document is already released to this program' },
   // The service itself
   internal_error: { status: 500, title: 'Internal error' },

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { requireRole } from '../http/authentication.js';
 import { decodeCursor, pageFrom } from '../http/cursor.js';
-import { notFound } from '../http/problem.js';
 import { IdParams, PageQuery, pageOf } from '../http/schemas.js';
-import { insertLetterRequest, listLetterRequests } from './repository.js';
+import { listLetterRequests } from './repository.js';
+import { requestLetter } from './service.js';
 import { LetterRequestBody, LetterRequestSchema } from './schemas.js';
 import type { LetterRequestRow } from './tables.js';
 import { applicantVisibleTo } from '../applicants/service.js';
@@ -29,7 +29,7 @@ export const letterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Ask for a letter of recommendation (the applicant)',
         description:
-          'The answer holds the `letter_id` to give the school; the waiver choice made here is the one that counts.',
+          'The request names the school that is to send the letter (`school_id`, an active school, else `422 school_unknown`); the answer holds the `letter_id` to give that school, and a letter naming it from any other school is refused (`422 letter_invalid`). The waiver choice made here is the one that counts.',
         params: IdParams,
         body: LetterRequestBody,
         response: { 201: LetterRef },
@@ -37,13 +37,7 @@ export const letterRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     async (request, reply) => {
       const caller = requireRole(request, 'applicant');
-      if (caller.applicant_id !== request.params.id) throw notFound('applicant');
-      const row = await insertLetterRequest(app.db, {
-        applicant_id: caller.applicant_id,
-        author_name: request.body.author_name.normalize('NFC').trim(),
-        author_email: request.body.author_email ?? null,
-        waive_right_to_view: request.body.waive_right_to_view,
-      });
+      const row = await requestLetter(app.db, caller, request.params.id, request.body);
       return reply.status(201).send(letterView(row));
     },
   );

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { recordDisclosure } from '../disclosures/repository.js';
-import { visibleDocument } from '../documents/access.js';
+import { assertVerifiedForApplicant, visibleDocument } from '../documents/access.js';
 import { callerOf } from '../http/authentication.js';
 import { IdParams } from '../http/schemas.js';
 import { receiptPayloadOf } from './payload.js';
@@ -25,7 +25,7 @@ export const receiptRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['documents'],
         summary: "A signed receipt of the document's current record (as GET /v1/documents/{id})",
         description:
-          "Signed now with the service key: the document's metadata and status, the SHA-256 of its bytes and of the school's manifest. It holds no content, so a program gets it even while an MSPE's content is embargoed. A program's fetch is recorded in the applicant's disclosures.",
+          "Signed now with the service key: the document's metadata and status, the SHA-256 of its bytes and of the school's manifest. It holds no content, so a program gets it even while an MSPE's content is embargoed. A program's fetch is recorded in the applicant's disclosures. An applicant gets receipts only of documents verified as theirs (403 `identity_unconfirmed` while one waits for review). The school's current status is beside the document's, and `received_at` is the service's own clock (`signed_at` is the school's).",
         params: IdParams,
         response: { 200: ReceiptResponse },
       },
@@ -33,6 +33,7 @@ export const receiptRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const caller = callerOf(request);
       const doc = await visibleDocument(app.db, caller, request.params.id);
+      await assertVerifiedForApplicant(app.db, caller, doc);
       const receipt = await signReceipt(app.serviceKey, receiptPayloadOf(doc, app.config.service.issuer));
       await recordDisclosure(app.db, caller, doc, 'receipt');
       return reply.header('cache-control', 'private, no-store').send({ receipt });

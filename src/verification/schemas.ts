@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { documentStatuses, documentTypes } from '../documents/tables.js';
-import { StringEnum, Timestamp } from '../http/schemas.js';
+import { Nullable, StringEnum } from '../http/schemas.js';
+import { schoolStatuses } from '../schools/tables.js';
 
 export const Sha256 = Type.String({
   pattern: '^[0-9a-f]{64}$',
@@ -30,8 +31,23 @@ export const VerificationResult = Type.Object(
         status: StringEnum(documentStatuses, {
           description: 'as it stands now: a revoked or superseded document says so',
         }),
-        school: Type.Object({ wdoms_id: Type.String(), name: Type.String() }),
-        signed_at: Timestamp,
+        school: Type.Object({
+          wdoms_id: Type.String(),
+          name: Type.String(),
+          status: StringEnum(schoolStatuses, {
+            description:
+              "the school's status now: the document's own status does not change when its school is suspended",
+          }),
+          status_reason: Nullable(Type.String({ description: 'why the school has that status (set when suspended)' })),
+        }),
+        signed_at: Type.String({
+          format: 'date-time',
+          description: "the manifest's iat: the school's own statement of when it signed",
+        }),
+        received_at: Type.String({
+          format: 'date-time',
+          description: 'when the service received it, on its own clock',
+        }),
       }),
     ),
   },

@@ -1,0 +1,37 @@
+import type { PrincipalOf } from '../auth/principal.js';
+import type { Executor } from '../db/database.js';
+import { notFound, problem } from '../http/problem.js';
+import { findSchool } from '../schools/repository.js';
+import { insertLetterRequest } from './repository.js';
+import type { LetterRequestRow } from './tables.js';
+
+export interface NewLetterRequestInput {
+  school_id: string;
+  author_name: string;
+  author_email?: string | undefined;
+  waive_right_to_view: boolean;
+}
+
+/**
+ * An applicant asks a school for a letter. The request names the school, so only that school can
+ * answer it: a letter_id that leaks is of no use to any other. Only an active school can be asked,
+ * as only an active school can submit.
+ */
+export async function requestLetter(
+  db: Executor,
+  caller: PrincipalOf<'applicant'>,
+  applicantId: string,
+  input: NewLetterRequestInput,
+): Promise<LetterRequestRow> {
+  if (caller.applicant_id !== applicantId) throw notFound('applicant');
+  const school = await findSchool(db, input.school_id);
+  if (school?.status !== 'active')
+    throw problem('school_unknown', `No active school has the id ${input.school_id}; find schools in GET /v1/schools.`);
+  return insertLetterRequest(db, {
+    applicant_id: applicantId,
+    school_id: school.id,
+    author_name: input.author_name.normalize('NFC').trim(),
+    author_email: input.author_email ?? null,
+    waive_right_to_view: input.waive_right_to_view,
+  });
+}
