@@ -17,7 +17,10 @@ export const sharedDirectory = join(existsSync('/var/tmp') ? '/var/tmp' : tmpdir
  */
 export async function rootOwnedDirectory(): Promise<string> {
   await mkdir(sharedDirectory, { mode: 0o755 }).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EEXIST') throw error;
+    if (error.code === 'EEXIST') return;
+    throw new EmbeddedPostgresError(
+      `the postgres user cannot reach this project, and ${sharedDirectory} cannot be made for it (${error.message}): put the project and DATA_DIR where that user can enter, or set DATABASE_URL`,
+    );
   });
   const stats = await lstat(sharedDirectory);
   if (!stats.isDirectory() || stats.uid !== 0 || (stats.mode & 0o022) !== 0) {
