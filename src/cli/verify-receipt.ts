@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import type { JSONWebKeySet } from 'jose';
 import { ReceiptVerificationError, verifyReceipt, type ReceiptVerification } from '../receipts/receipt.js';
+import { userPath, userPathOrUrl } from './user-path.js';
 import { fail } from './fail.js';
 
 interface VerifyReceiptOptions {
@@ -97,12 +98,17 @@ function summary(result: ReceiptVerification, filePath: string | undefined): str
 export function verifyReceiptCommand(): Command {
   return new Command('verify-receipt')
     .description("check a document receipt offline with the service's JWKS, and optionally that a PDF is the document")
-    .argument('<receipt>', 'file holding the receipt: the compact JWS, or the {"receipt": "..."} JSON the API returns')
+    .argument(
+      '<receipt>',
+      'file holding the receipt: the compact JWS, or the {"receipt": "..."} JSON the API returns',
+      userPath,
+    )
     .requiredOption(
       '--jwks <file-or-url>',
       "the service's public keys: a JWKS file, or its http(s) URL (/.well-known/jwks.json)",
+      userPathOrUrl,
     )
-    .option('--file <pdf>', 'the document you hold, checked against the receipt (SHA-256 and size)')
+    .option('--file <pdf>', 'the document you hold, checked against the receipt (SHA-256 and size)', userPath)
     .option('--issuer <iss>', 'the issuer (iss) the receipt must name')
     .action(async (receiptPath: string, options: VerifyReceiptOptions) => {
       let text: string;

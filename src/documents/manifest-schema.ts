@@ -3,7 +3,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { FieldError } from '../http/problem.js';
 
 /**
- * The payload a school signs for one document (signing.md, "The school's manifest"). Patterns are
+ * The payload a school signs for one document (docs/signing.md, "The school's manifest"). Patterns are
  * used instead of `format`, so the check does not depend on a format registry being set up.
  * Unknown fields are refused at every level: a field we ignore is a field someone thinks we checked.
  */

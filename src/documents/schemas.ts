@@ -81,6 +81,6 @@ export const ReviewBody = Type.Object(
 
 /** For the published contract only: the parts of POST /v1/documents. */
 export const SubmissionParts = Type.Object({
-  manifest: Type.String({ description: "The school's compact JWS (typ emswp-manifest+jwt), see signing.md" }),
+  manifest: Type.String({ description: "The school's compact JWS (typ emswp-manifest+jwt), see docs/signing.md" }),
   file: Type.String({ format: 'binary', description: 'The PDF bytes; their SHA-256 and size must match the manifest' }),
 });

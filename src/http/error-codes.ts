@@ -18,7 +18,7 @@ export const errorCodes = {
   not_found: { status: 404, title: 'No such resource' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   rate_limited: { status: 429, title: 'Too many requests' },
-  // A school's signed manifest (src/documents/manifest.ts, signing.md)
+  // A school's signed manifest (src/documents/manifest.ts, docs/signing.md)
   manifest_invalid: { status: 422, title: 'The manifest is not a well-formed EMSWP manifest' },
   unknown_key: { status: 422, title: 'The manifest is signed with a key not registered for this school' },
   key_revoked: { status: 422, title: 'The manifest is signed with a revoked key' },

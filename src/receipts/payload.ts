@@ -2,7 +2,7 @@ import type { DocumentWithSchool } from '../documents/repository.js';
 import type { ReceiptPayload } from './receipt.js';
 
 /**
- * What a receipt states about a document (signing.md, "The service's receipt"), from the stored row
+ * What a receipt states about a document (docs/signing.md, "The service's receipt"), from the stored row
  * as it is now. `iat` is left to the signer. Nothing about the applicant but the ECFMG ID the school
  * signed: no names, no birth date, no content.
  */

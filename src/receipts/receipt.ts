@@ -36,7 +36,7 @@ export const receiptDocumentStatuses = [
 ] as const;
 
 /**
- * The receipt payload (signing.md, "The service's receipt"). Members beyond these are tolerated
+ * The receipt payload (docs/signing.md, "The service's receipt"). Members beyond these are tolerated
  * when verifying, so a verifier keeps working when receipts gain the transparency log's fields.
  */
 export const ReceiptPayloadSchema = Type.Object(

@@ -17,9 +17,9 @@ export interface DispatcherOptions {
   logger: Logger;
   /** WEBHOOK_ALLOW_PRIVATE_NETWORKS. */
   allowPrivateNetworks?: boolean;
-  /** Per attempt; signing.md says 15 s. */
+  /** Per attempt; docs/signing.md says 15 s. */
   timeoutMs?: number;
-  /** Waits after each failed attempt; signing.md's schedule by default. */
+  /** Waits after each failed attempt; docs/signing.md's schedule by default. */
   retryDelaysMs?: readonly number[];
   /** Fraction of each wait added at random (0.1: up to 10%). */
   jitter?: number;

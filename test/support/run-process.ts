@@ -19,7 +19,10 @@ const serviceVariables =
 
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !serviceVariables.test(name) && !name.startsWith('TAP')),
+    // npm's own variables too: INIT_CWD would move the paths a test gives the CLI (`npm test` sets it).
+    Object.entries(process.env).filter(
+      ([name]) => !serviceVariables.test(name) && !name.startsWith('TAP') && !/^(npm_|INIT_CWD$)/i.test(name),
+    ),
   );
   return { ...inherited, ...env };
 }
