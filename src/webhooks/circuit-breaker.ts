@@ -38,6 +38,11 @@ export class CircuitBreakers {
     return this.now() < health.openUntil ? 'open' : 'half-open';
   }
 
+  /** When the endpoint's pause ends, while it is paused. */
+  pausedUntil(endpointId: string): number | undefined {
+    return this.state(endpointId) === 'open' ? this.health.get(endpointId)?.openUntil : undefined;
+  }
+
   /** Endpoints paused now. */
   open(): string[] {
     return [...this.health.keys()].filter((id) => this.state(id) === 'open');

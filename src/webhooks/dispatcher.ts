@@ -307,6 +307,10 @@ export class WebhookDispatcher {
     this.sent++;
     this.noteAnswer(delivery.endpoint_id, result.statusCode !== null);
     const outcome = attemptOutcome(delivery, result, startedAt, this.policy);
+    // A retry of a paused endpoint waits for the end of the pause, like its other deliveries.
+    const pausedUntil = this.breakers.pausedUntil(delivery.endpoint_id);
+    if (outcome.next_attempt_at && pausedUntil !== undefined && outcome.next_attempt_at.getTime() < pausedUntil)
+      outcome.next_attempt_at = new Date(pausedUntil);
     if (outcome.status === 'pending' && outcome.next_attempt_at) this.wakeAt(outcome.next_attempt_at.getTime());
     await this.record(outcome);
   }
