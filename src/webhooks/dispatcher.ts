@@ -307,10 +307,6 @@ export class WebhookDispatcher {
     this.sent++;
     this.noteAnswer(delivery.endpoint_id, result.statusCode !== null);
     const outcome = attemptOutcome(delivery, result, startedAt, this.policy);
-    // A retry of a paused endpoint waits for the end of the pause, like its other deliveries.
-    const pausedUntil = this.breakers.pausedUntil(delivery.endpoint_id);
-    if (outcome.next_attempt_at && pausedUntil !== undefined && outcome.next_attempt_at.getTime() < pausedUntil)
-      outcome.next_attempt_at = new Date(pausedUntil);
     if (outcome.status === 'pending' && outcome.next_attempt_at) this.wakeAt(outcome.next_attempt_at.getTime());
     await this.record(outcome);
   }
@@ -334,6 +330,17 @@ export class WebhookDispatcher {
       .finally(() => this.writers.delete(postponing));
     this.writers.add(postponing);
     this.wakeAt(pausedUntil);
+  }
+
+  /**
+   * A retry of a paused endpoint waits for the end of the pause, like its other deliveries. Judged
+   * as the result is written, since the pause may have begun after the attempt ended.
+   */
+  private afterPause(outcome: AttemptOutcome): AttemptOutcome {
+    const pausedUntil = this.breakers.pausedUntil(outcome.endpoint_id);
+    if (!outcome.next_attempt_at || pausedUntil === undefined || outcome.next_attempt_at.getTime() >= pausedUntil)
+      return outcome;
+    return { ...outcome, next_attempt_at: new Date(pausedUntil) };
   }
 
   /** A retry due before the next poll gets its own timer, so short schedules (and tests) are exact. */
@@ -371,7 +378,7 @@ export class WebhookDispatcher {
     try {
       while (this.unrecorded.length > 0) {
         const batch = this.unrecorded.splice(0, 500);
-        await this.writeWithRetry(batch.map((p) => p.outcome));
+        await this.writeWithRetry(batch.map((p) => this.afterPause(p.outcome)));
         for (const pending of batch) pending.done();
       }
     } finally {
