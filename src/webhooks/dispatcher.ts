@@ -311,10 +311,7 @@ export class WebhookDispatcher {
     await this.record(outcome);
   }
 
-  /**
-   * Feeds the endpoint's circuit breaker. When it opens, the endpoint's waiting deliveries are
-   * moved to the end of the pause, so they neither take slots nor use up their attempts meanwhile.
-   */
+  /** Feeds the endpoint's circuit breaker; its pause takes effect as the result is written (writeResults). */
   private noteAnswer(endpointId: string, answered: boolean): void {
     const pausedUntil = this.breakers.record(endpointId, answered);
     if (pausedUntil === undefined) return;
@@ -322,13 +319,6 @@ export class WebhookDispatcher {
       { endpoint_id: endpointId, paused_until: new Date(pausedUntil).toISOString() },
       'webhook dispatcher: the endpoint keeps not answering; its deliveries wait until the pause ends',
     );
-    // Tracked with the result writers, so stop() waits for it before closing the pool.
-    const postponing: Promise<void> = postponeEndpoint(this.db, endpointId, new Date(pausedUntil))
-      .catch((error: unknown) =>
-        this.logger.warn({ err: error, endpoint_id: endpointId }, 'webhook dispatcher: could not postpone deliveries'),
-      )
-      .finally(() => this.writers.delete(postponing));
-    this.writers.add(postponing);
     this.wakeAt(pausedUntil);
   }
 
@@ -341,6 +331,21 @@ export class WebhookDispatcher {
     if (!outcome.next_attempt_at || pausedUntil === undefined || outcome.next_attempt_at.getTime() >= pausedUntil)
       return outcome;
     return { ...outcome, next_attempt_at: new Date(pausedUntil) };
+  }
+
+  /**
+   * The waiting deliveries of a paused endpoint are moved to the end of its pause, so they neither
+   * take slots nor use up their attempts meanwhile, and other dispatchers leave them too. Done
+   * after the endpoint's results are written, so a retry time written just before cannot undo it.
+   */
+  private async postponePaused(endpointIds: string[]): Promise<void> {
+    for (const endpointId of new Set(endpointIds)) {
+      const pausedUntil = this.breakers.pausedUntil(endpointId);
+      if (pausedUntil === undefined) continue;
+      await postponeEndpoint(this.db, endpointId, new Date(pausedUntil)).catch((error: unknown) =>
+        this.logger.warn({ err: error, endpoint_id: endpointId }, 'webhook dispatcher: could not postpone deliveries'),
+      );
+    }
   }
 
   /** A retry due before the next poll gets its own timer, so short schedules (and tests) are exact. */
@@ -379,6 +384,7 @@ export class WebhookDispatcher {
       while (this.unrecorded.length > 0) {
         const batch = this.unrecorded.splice(0, 500);
         await this.writeWithRetry(batch.map((p) => this.afterPause(p.outcome)));
+        await this.postponePaused(batch.map((p) => p.outcome.endpoint_id));
         for (const pending of batch) pending.done();
       }
     } finally {

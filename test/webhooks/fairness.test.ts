@@ -101,6 +101,11 @@ t.test('an endpoint that keeps not answering is paused, probed, and resumed once
     waiting.every((d) => d.attempt_count <= 2),
     'none has used up its attempts while the endpoint was paused',
   );
+  const checkedAt = new Date();
+  t.ok(
+    waiting.every((d) => d.next_attempt_at !== null && d.next_attempt_at > checkedAt),
+    'none is due while the pause lasts, for any dispatcher',
+  );
 
   hanging = false;
   await eventually(
