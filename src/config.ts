@@ -47,6 +47,21 @@ export interface Config {
     allowPrivateNetworks: boolean;
   };
   metricsToken: string | undefined;
+  /** How long a connection may take for each stage of a request, and how many may be open. */
+  http: {
+    /** The request's headers must have arrived within this time. */
+    headersTimeoutMs: number;
+    /** The whole request, headers and body, must have arrived within this time. */
+    requestTimeoutMs: number;
+    /** A connection on which nothing moves for this long is closed, whatever stage it is in. */
+    idleTimeoutMs: number;
+    /** A kept-alive connection waiting for its next request is closed after this long. */
+    keepAliveTimeoutMs: number;
+    /** Open connections at most; beyond them new ones are closed at once. */
+    maxConnections: number;
+    /** Open connections from one client address at most; 0 for no such limit. */
+    maxConnectionsPerAddress: number;
+  };
   /** POST /v1/verify requests allowed per client address per minute. */
   verifyRateLimit: number;
   trustProxy: boolean;
@@ -147,6 +162,26 @@ function jwksSource(env: Env): JwksSource {
   return { kind: 'development' };
 }
 
+function httpLimits(env: Env): Config['http'] {
+  const headersTimeoutMs = integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000);
+  const requestTimeoutMs = integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 120_000, 100, 3_600_000);
+  // Node refuses to start a server whose headers may take longer than the whole request.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      'HTTP_HEADERS_TIMEOUT_MS',
+      `must not be longer than HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
+  }
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    idleTimeoutMs: integer(env, 'HTTP_IDLE_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 3_600_000),
+    maxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+    maxConnectionsPerAddress: integer(env, 'HTTP_MAX_CONNECTIONS_PER_ADDRESS', 256, 0, 1_000_000),
+  };
+}
+
 /** Reads and checks every setting once; throws ConfigError on the first bad one. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -191,6 +226,7 @@ export function loadConfig(env: Env = process.env): Config {
       allowPrivateNetworks: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     },
     metricsToken: read(env, 'METRICS_TOKEN'),
+    http: httpLimits(env),
     verifyRateLimit: integer(env, 'VERIFY_RATE_LIMIT', 30, 1, 1_000_000),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     // Zero would leave no time for any request to finish: every stop would be a forced one.

@@ -39,6 +39,14 @@ t.test('with nothing set the service runs locally with safe defaults', async (t)
     metricsToken: undefined,
     trustProxy: false,
     shutdownGraceMs: 10_000,
+    http: {
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 120_000,
+      idleTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 72_000,
+      maxConnections: 10_000,
+      maxConnectionsPerAddress: 256,
+    },
   });
 });
 
@@ -123,12 +131,26 @@ t.test('a bad value of any setting is refused with a message naming the variable
     ['WEBHOOK_ALLOW_PRIVATE_NETWORKS', ['sometimes']],
     ['TRUST_PROXY', ['perhaps']],
     ['SHUTDOWN_GRACE_MS', ['1s', '0', '600001']],
+    ['HTTP_HEADERS_TIMEOUT_MS', ['10s', '0', '3600001']],
+    ['HTTP_REQUEST_TIMEOUT_MS', ['2m', '99']],
+    ['HTTP_IDLE_TIMEOUT_MS', ['-1', 'never']],
+    ['HTTP_KEEP_ALIVE_TIMEOUT_MS', ['72s']],
+    ['HTTP_MAX_CONNECTIONS', ['0', 'many']],
+    ['HTTP_MAX_CONNECTIONS_PER_ADDRESS', ['-1', 'some']],
   ];
   for (const [variable, values] of bad) {
     for (const value of values) {
       refused(t, { [variable]: value }, variable);
     }
   }
+});
+
+t.test('the headers may not be given longer than the whole request', async (t) => {
+  refused(t, { HTTP_HEADERS_TIMEOUT_MS: '30000', HTTP_REQUEST_TIMEOUT_MS: '20000' }, 'HTTP_HEADERS_TIMEOUT_MS');
+  t.match(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '20000' }).http, {
+    headersTimeoutMs: 20_000,
+    requestTimeoutMs: 20_000,
+  });
 });
 
 t.test('an external issuer needs AUTH_ISSUER alongside its keys', async (t) => {

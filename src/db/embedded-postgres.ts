@@ -10,6 +10,8 @@ import { canReach, postgresAccount, type RunAs } from './embedded/run-as.js';
 import { rootOwnedDirectory } from './embedded/shared-directory.js';
 import { ownerFileName, recordOwner, stopStalePostmaster } from './embedded/stale-postmaster.js';
 
+import { runningPostmaster, stopPostmaster } from './embedded/running-postmaster.js';
+
 export { EmbeddedPostgresError } from './embedded/error.js';
 
 export interface EmbeddedDatabase {
@@ -141,6 +143,10 @@ export async function startEmbeddedPostgres({
     cluster,
     stop: async () => {
       await server.stop();
+      // After a `pg_ctl restart` another postmaster runs the cluster in place of ours: stopping only
+      // ours would leave it running, and the next start would find the cluster taken.
+      const current = await runningPostmaster(cluster);
+      if (current !== undefined && current !== server.pid) await stopPostmaster(current);
       untrack(server);
     },
   };

@@ -12,7 +12,9 @@ const disclosureView = (row: DisclosureListRow) => ({
   document_type: row.document_type,
   program: { id: row.program_id, acgme_id: row.program_acgme_id, name: row.program_name },
   kind: row.kind,
+  count: row.count,
   created_at: row.created_at.toISOString(),
+  last_disclosed_at: row.last_disclosed_at.toISOString(),
 });
 
 export const disclosureRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -23,7 +25,7 @@ export const disclosureRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['releases'],
         summary: 'Which program saw which of your documents, and when (admin, that applicant)',
         description:
-          'Every content download and receipt fetch by a program, oldest first, including those made before a release was withdrawn.',
+          'Every content download and receipt fetch by a program, oldest first, including those made before a release was withdrawn. Repeated downloads of one document by one program within 10 minutes of the first are one disclosure: `count` says how many, `last_disclosed_at` when the latest was. A HEAD request is not a disclosure.',
         params: IdParams,
         querystring: DisclosureListQuery,
         response: { 200: pageOf(DisclosureSchema) },

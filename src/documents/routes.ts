@@ -131,7 +131,9 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const caller = callerOf(request);
       const doc = await visibleDocument(app.db, caller, request.params.id);
       await assertMayDownload(app.db, caller, doc, () => letterWaived(app.db, doc.letter_id));
-      await recordDisclosure(app.db, caller, doc, 'content');
+      // HEAD tells a client the size and digest, not the content: it is not a disclosure.
+      const head = request.method === 'HEAD';
+      if (!head) await recordDisclosure(app.db, caller, doc, 'content');
       return reply
         .header('content-type', doc.media_type)
         .header('content-length', doc.size)
@@ -139,7 +141,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('repr-digest', reprDigest(doc.sha256))
         .header('cache-control', 'private, no-store')
         .header('x-content-type-options', 'nosniff')
-        .send(Readable.from(readChunks(app.db, doc.id)));
+        .send(head ? Readable.from([]) : Readable.from(readChunks(app.db, doc.id)));
     },
   );
 

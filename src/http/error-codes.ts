@@ -11,6 +11,8 @@ export const errorCodes = {
   invalid_cursor: { status: 400, title: 'The cursor is not one this service issued' },
   payload_too_large: { status: 413, title: 'The body is larger than allowed' },
   unsupported_media_type: { status: 415, title: 'This content type is not accepted here' },
+  request_timeout: { status: 408, title: 'The request did not arrive in time' },
+  header_fields_too_large: { status: 431, title: 'The request headers are too large' },
   // Who is calling
   invalid_token: { status: 401, title: 'The access token is missing or not valid' },
   forbidden: { status: 403, title: 'This caller may not use this endpoint' },

@@ -35,7 +35,8 @@ export const receiptRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const doc = await visibleDocument(app.db, caller, request.params.id);
       await assertVerifiedForApplicant(app.db, caller, doc);
       const receipt = await signReceipt(app.serviceKey, receiptPayloadOf(doc, app.config.service.issuer));
-      await recordDisclosure(app.db, caller, doc, 'receipt');
+      // A HEAD answer carries no receipt: it is not a disclosure.
+      if (request.method !== 'HEAD') await recordDisclosure(app.db, caller, doc, 'receipt');
       return reply.header('cache-control', 'private, no-store').send({ receipt });
     },
   );
