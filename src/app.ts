@@ -19,9 +19,12 @@ import { actorOf } from './documents/status-changes.js';
 import { healthRoutes } from './health/routes.js';
 import { authentication } from './http/authentication.js';
 import { closeConnectionsWhenClosing } from './http/closing.js';
+import { authenticateCursors, cursorKey } from './http/cursor.js';
 import { registerErrorHandling } from './http/error-handler.js';
 import { registerMetrics } from './http/metrics.js';
+import { parseJsonBodies } from './http/json-body.js';
 import { registerOpenApi } from './http/openapi.js';
+import { closeAfterEarlyAnswers, limitConnections, transportOptions } from './http/transport.js';
 import { validatorCompilers } from './http/validation.js';
 import { letterRoutes } from './letters/routes.js';
 import { meRoutes } from './me/routes.js';
@@ -82,18 +85,23 @@ export async function buildApp({
     bodyLimit: 1024 * 1024,
     trustProxy: config.trustProxy,
     schemaController: { compilersFactory: validatorCompilers() },
+    ...transportOptions(config.http),
   };
   const app = Fastify(options) as unknown as FastifyInstance;
+  limitConnections(app.server, config.http);
 
   app.decorate('db', db);
   app.decorate('config', config);
   app.decorate('serviceKey', serviceKey ?? (await loadServiceKey(config, logger)));
+  authenticateCursors(app, cursorKey(app.serviceKey.privateKey));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
 
   registerErrorHandling(app);
   closeConnectionsWhenClosing(app);
+  closeAfterEarlyAnswers(app);
+  parseJsonBodies(app);
   await registerOpenApi(app, packageVersion);
   await app.register(authentication, { verifier: verifier ?? (await tokenVerifierFor(config, logger)) });
   registerMetrics(app, config.metricsToken);

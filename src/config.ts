@@ -40,11 +40,28 @@ export interface Config {
   };
   maxDocumentBytes: number;
   mspeReleaseAt: Date | undefined;
+  /** The oldest manifest `iat` accepted, in seconds (MANIFEST_MAX_AGE). */
+  manifestMaxAgeSeconds: number;
   webhooks: {
     worker: boolean;
     allowPrivateNetworks: boolean;
   };
   metricsToken: string | undefined;
+  /** How long a connection may take for each stage of a request, and how many may be open. */
+  http: {
+    /** The request's headers must have arrived within this time. */
+    headersTimeoutMs: number;
+    /** The whole request, headers and body, must have arrived within this time. */
+    requestTimeoutMs: number;
+    /** A connection on which nothing moves for this long is closed, whatever stage it is in. */
+    idleTimeoutMs: number;
+    /** A kept-alive connection waiting for its next request is closed after this long. */
+    keepAliveTimeoutMs: number;
+    /** Open connections at most; beyond them new ones are closed at once. */
+    maxConnections: number;
+    /** Open connections from one client address at most; 0 for no such limit. */
+    maxConnectionsPerAddress: number;
+  };
   /** POST /v1/verify requests allowed per client address per minute. */
   verifyRateLimit: number;
   trustProxy: boolean;
@@ -111,6 +128,21 @@ function timestamp(env: Env, name: string): Date | undefined {
   return value;
 }
 
+const durationUnits: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
+
+/** A span of time as whole seconds, or a whole number with a unit: `90s`, `15m`, `12h`, `30d`. */
+function duration(env: Env, name: string, fallbackSeconds: number, minSeconds: number, maxSeconds: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallbackSeconds;
+  const match = /^(\d+)([smhd]?)$/.exec(raw);
+  if (!match)
+    throw new ConfigError(name, `expected whole seconds or a number with s, m, h or d (such as 30d), got "${raw}"`);
+  const seconds = Number(match[1]) * (durationUnits[match[2] || 's'] ?? 1);
+  if (seconds < minSeconds || seconds > maxSeconds)
+    throw new ConfigError(name, `expected ${minSeconds} to ${maxSeconds} seconds, got ${seconds}`);
+  return seconds;
+}
+
 const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 function jwksSource(env: Env): JwksSource {
@@ -128,6 +160,26 @@ function jwksSource(env: Env): JwksSource {
   }
   if (file !== undefined) return { kind: 'file', path: resolve(file) };
   return { kind: 'development' };
+}
+
+function httpLimits(env: Env): Config['http'] {
+  const headersTimeoutMs = integer(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000);
+  const requestTimeoutMs = integer(env, 'HTTP_REQUEST_TIMEOUT_MS', 120_000, 100, 3_600_000);
+  // Node refuses to start a server whose headers may take longer than the whole request.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(
+      'HTTP_HEADERS_TIMEOUT_MS',
+      `must not be longer than HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`,
+    );
+  }
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    idleTimeoutMs: integer(env, 'HTTP_IDLE_TIMEOUT_MS', 60_000, 100, 3_600_000),
+    keepAliveTimeoutMs: integer(env, 'HTTP_KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 3_600_000),
+    maxConnections: integer(env, 'HTTP_MAX_CONNECTIONS', 10_000, 1, 1_000_000),
+    maxConnectionsPerAddress: integer(env, 'HTTP_MAX_CONNECTIONS_PER_ADDRESS', 256, 0, 1_000_000),
+  };
 }
 
 /** Reads and checks every setting once; throws ConfigError on the first bad one. */
@@ -167,11 +219,14 @@ export function loadConfig(env: Env = process.env): Config {
     },
     maxDocumentBytes: integer(env, 'MAX_DOCUMENT_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
     mspeReleaseAt: timestamp(env, 'MSPE_RELEASE_AT'),
+    // At least an hour, so a manifest signed and sent at once is never too old; at most ten years.
+    manifestMaxAgeSeconds: duration(env, 'MANIFEST_MAX_AGE', 30 * 86_400, 3600, 3650 * 86_400),
     webhooks: {
       worker: boolean(env, 'WEBHOOK_WORKER', true),
       allowPrivateNetworks: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     },
     metricsToken: read(env, 'METRICS_TOKEN'),
+    http: httpLimits(env),
     verifyRateLimit: integer(env, 'VERIFY_RATE_LIMIT', 30, 1, 1_000_000),
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     // Zero would leave no time for any request to finish: every stop would be a forced one.

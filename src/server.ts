@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { migrateToLatest } from './db/migrator.js';
 import { openDatabase, type OpenDatabase } from './db/open.js';
+import { sweepAbandonedSpools } from './documents/upload.js';
 import { createLogger } from './logger.js';
 import { dispatcherFromConfig, type WebhookDispatcher } from './webhooks/dispatcher.js';
 
@@ -34,6 +35,10 @@ async function main(): Promise<void> {
     await database?.close();
     logger.info('stopped');
   });
+
+  const swept = await sweepAbandonedSpools();
+  if (swept.length > 0)
+    logger.info({ removed: swept }, 'removed upload spool directories left by a server that crashed');
 
   database = await openDatabase(config, logger);
   try {

@@ -22,7 +22,9 @@ t.test('each caller gets exactly the access the contract gives it', async (t) =>
     'every guarded route of the contract is in a matrix, and every matrix row is a real route',
     async (t) => {
       const routes = guardedOperations(world.app);
-      const covered = matrices.flatMap((matrix) => matrix.cases.map((c) => c.operation));
+      const rows = matrices.flatMap((matrix) => matrix.cases);
+      const covered = [...new Set(rows.map((c) => c.operation))];
+      const named = rows.map((c) => (c.state === undefined ? c.operation : `${c.operation} (${c.state})`));
       t.same(
         routes.filter((op) => !covered.includes(op)),
         [],
@@ -34,9 +36,9 @@ t.test('each caller gets exactly the access the contract gives it', async (t) =>
         'matrix rows naming no route',
       );
       t.same(
-        covered.filter((op, i) => covered.indexOf(op) !== i),
+        named.filter((row, i) => named.indexOf(row) !== i),
         [],
-        'routes with two rows',
+        'routes with two rows for the same state',
       );
     },
   );

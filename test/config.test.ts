@@ -34,10 +34,19 @@ t.test('with nothing set the service runs locally with safe defaults', async (t)
     service: { issuer: 'http://127.0.0.1:3000', signingKeyFile: undefined },
     maxDocumentBytes: 20 * 1024 * 1024,
     mspeReleaseAt: undefined,
+    manifestMaxAgeSeconds: 30 * 24 * 3600,
     webhooks: { worker: true, allowPrivateNetworks: false },
     metricsToken: undefined,
     trustProxy: false,
     shutdownGraceMs: 10_000,
+    http: {
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 120_000,
+      idleTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 72_000,
+      maxConnections: 10_000,
+      maxConnectionsPerAddress: 256,
+    },
   });
 });
 
@@ -93,6 +102,10 @@ t.test('every setting is read when given', async (t) => {
     'https://login.example.org/.well-known/jwks.json',
   );
   t.equal(config.mspeReleaseAt?.toISOString(), '2027-09-25T17:00:00.000Z');
+  t.equal(loadConfig({ MANIFEST_MAX_AGE: '7d' }).manifestMaxAgeSeconds, 7 * 86_400, 'MANIFEST_MAX_AGE in days');
+  t.equal(loadConfig({ MANIFEST_MAX_AGE: '7200' }).manifestMaxAgeSeconds, 7200, 'MANIFEST_MAX_AGE in seconds');
+  t.throws(() => loadConfig({ MANIFEST_MAX_AGE: '30 days' }), /MANIFEST_MAX_AGE: expected whole seconds/);
+  t.throws(() => loadConfig({ MANIFEST_MAX_AGE: '5m' }), /MANIFEST_MAX_AGE: expected 3600 to/);
   t.equal(
     loadConfig({ SERVICE_ISSUER: 'urn:emswp:prod' }).service.issuer,
     'urn:emswp:prod',
@@ -118,12 +131,26 @@ t.test('a bad value of any setting is refused with a message naming the variable
     ['WEBHOOK_ALLOW_PRIVATE_NETWORKS', ['sometimes']],
     ['TRUST_PROXY', ['perhaps']],
     ['SHUTDOWN_GRACE_MS', ['1s', '0', '600001']],
+    ['HTTP_HEADERS_TIMEOUT_MS', ['10s', '0', '3600001']],
+    ['HTTP_REQUEST_TIMEOUT_MS', ['2m', '99']],
+    ['HTTP_IDLE_TIMEOUT_MS', ['-1', 'never']],
+    ['HTTP_KEEP_ALIVE_TIMEOUT_MS', ['72s']],
+    ['HTTP_MAX_CONNECTIONS', ['0', 'many']],
+    ['HTTP_MAX_CONNECTIONS_PER_ADDRESS', ['-1', 'some']],
   ];
   for (const [variable, values] of bad) {
     for (const value of values) {
       refused(t, { [variable]: value }, variable);
     }
   }
+});
+
+t.test('the headers may not be given longer than the whole request', async (t) => {
+  refused(t, { HTTP_HEADERS_TIMEOUT_MS: '30000', HTTP_REQUEST_TIMEOUT_MS: '20000' }, 'HTTP_HEADERS_TIMEOUT_MS');
+  t.match(loadConfig({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '20000' }).http, {
+    headersTimeoutMs: 20_000,
+    requestTimeoutMs: 20_000,
+  });
 });
 
 t.test('an external issuer needs AUTH_ISSUER alongside its keys', async (t) => {

@@ -8,6 +8,7 @@ import t, { type Test } from 'tap';
 import { bearer, buildTestApp } from './support/test-app.js';
 import { builtEntry, finished, runEmswp, startProcess } from './support/run-process.js';
 import { freePort } from '../src/free-port.js';
+import { isRunning, waitUntilReady } from './support/readiness.js';
 
 // Real processes (the built server and CLI, as `npm start` runs them); the first start makes a PostgreSQL cluster.
 t.setTimeout(300_000);
@@ -18,28 +19,6 @@ async function dataDirectory(t: Test): Promise<string> {
   await chmod(directory, 0o755);
   t.teardown(() => rm(directory, { recursive: true, force: true }));
   return directory;
-}
-
-async function waitUntilReady(base: string, limitMs: number): Promise<number> {
-  const started = Date.now();
-  while (Date.now() - started < limitMs) {
-    const status = await fetch(`${base}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
-      (response) => response.status,
-      () => 0,
-    );
-    if (status === 200) return Date.now() - started;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`GET /readyz did not answer 200 within ${limitMs} ms`);
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 t.test('a newcomer starts the service with nothing configured, calls it, and stops it', async (t) => {

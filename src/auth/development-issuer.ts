@@ -17,10 +17,22 @@ import type { Principal } from './principal.js';
 /** Where the development issuer keeps its private key: only for local use, never in production. */
 export const developmentKeyFile = (dataDir: string): string => join(dataDir, 'development-issuer.jwk.json');
 
-/** Loads the development issuer's private JWK, making it on first use. */
-export async function developmentIssuerKey(dataDir: string): Promise<JWK> {
+export interface DevelopmentIssuerKey {
+  key: JWK;
+  file: string;
+  /** No key was there: this call made it. */
+  created: boolean;
+}
+
+/** Loads the development issuer's private JWK, making it on first use, and says which it was. */
+export async function loadDevelopmentIssuerKey(dataDir: string): Promise<DevelopmentIssuerKey> {
   const file = developmentKeyFile(dataDir);
-  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as JWK;
+  const existing = async (): Promise<DevelopmentIssuerKey> => ({
+    key: JSON.parse(await readFile(file, 'utf8')) as JWK,
+    file,
+    created: false,
+  });
+  if (existsSync(file)) return existing();
   await mkdir(dataDir, { recursive: true });
   const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
   const jwk = await exportJWK(privateKey);
@@ -29,10 +41,15 @@ export async function developmentIssuerKey(dataDir: string): Promise<JWK> {
     await writeFile(file, `${JSON.stringify(key, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     // Another process made it first (server and `emswp token` at once): use theirs.
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return JSON.parse(await readFile(file, 'utf8')) as JWK;
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return existing();
     throw error;
   }
-  return key;
+  return { key, file, created: true };
+}
+
+/** Loads the development issuer's private JWK, making it on first use. */
+export async function developmentIssuerKey(dataDir: string): Promise<JWK> {
+  return (await loadDevelopmentIssuerKey(dataDir)).key;
 }
 
 export function developmentIssuerKeys(privateJwk: JWK): JWTVerifyGetKey {

@@ -5,6 +5,7 @@ import { Command, Option } from 'commander';
 import type { JWK } from 'jose';
 import { generateSigningKey, signatureAlgorithms, type SignatureAlgorithm } from '../crypto/jwk.js';
 import { fail } from './fail.js';
+import { userPath } from './user-path.js';
 
 interface KeygenOptions {
   alg: SignatureAlgorithm;
@@ -52,7 +53,7 @@ export function keygenCommand(): Command {
       "make a school's signing key pair: the private JWK goes to --out (mode 0600), the public JWK is printed as the body of POST /v1/schools/{id}/keys",
     )
     .addOption(new Option('--alg <alg>', 'signature algorithm').choices(signatureAlgorithms).default('EdDSA'))
-    .requiredOption('--out <file>', 'where to write the private JWK')
+    .requiredOption('--out <file>', 'where to write the private JWK', userPath)
     .option('--force', 'replace the file if it exists')
     .action(async (options: KeygenOptions) => {
       const { privateJwk, publicJwk } = await generateSigningKey(options.alg);

@@ -7,6 +7,7 @@ import { algorithmFitsKey, isSignatureAlgorithm, jwkThumbprint, signatureAlgorit
 import { manifestPayloadErrors, signManifest, type ManifestPayload } from '../documents/manifest.js';
 import { documentTypes, type DocumentType } from '../facts/documents.js';
 import { fail } from './fail.js';
+import { userPath } from './user-path.js';
 
 /**
  * What `emswp sign` and `emswp submit` both need to make a school's manifest: the flags, the checks
@@ -39,11 +40,12 @@ const flagFor: Record<string, string> = {
 
 /** The manifest flags (all but --issuer, which each command gets in its own way). */
 export function addManifestFlags(command: Command, { required = true }: { required?: boolean } = {}): Command {
-  const option = (flags: string, description: string, mandatory: boolean) => {
+  const option = (flags: string, description: string, mandatory: boolean, parse?: (value: string) => string) => {
     const added = new Option(flags, description);
+    if (parse !== undefined) added.argParser(parse);
     command.addOption(mandatory ? added.makeOptionMandatory() : added);
   };
-  option('--key <file>', 'the private JWK made by `emswp keygen`', required);
+  option('--key <file>', 'the private JWK made by `emswp keygen`', required, userPath);
   command.addOption(
     required
       ? new Option('--type <type>', 'document type').choices(documentTypes).makeOptionMandatory()

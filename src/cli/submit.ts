@@ -4,6 +4,7 @@ import { Presets, SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { ApiClient, ApiProblem, ApiUnreachable } from './api-client.js';
 import { fail } from './fail.js';
+import { userPath } from './user-path.js';
 import { addManifestFlags, signFile, type ManifestFlags } from './manifest-input.js';
 
 interface SubmitOptions extends Partial<ManifestFlags> {
@@ -110,7 +111,7 @@ function report(document: SubmittedDocument, created: boolean, json: boolean): v
 export function submitCommand(): Command {
   const command = new Command('submit')
     .description('sign a PDF and upload it (POST /v1/documents) in one step; prints the document id, status and type')
-    .argument('<file>', 'the PDF to submit')
+    .argument('<file>', 'the PDF to submit', userPath)
     .addOption(
       new Option('--url <base-url>', "the service's base URL, e.g. https://emswp.example.org")
         .env('EMSWP_URL')
@@ -131,6 +132,7 @@ export function submitCommand(): Command {
     .option(
       '--manifest <file>',
       'send this manifest made by `emswp sign` instead of signing here (no --key nor identity flags then)',
+      userPath,
     )
     .option('--json', 'print the whole document as JSON');
   return addManifestFlags(command, { required: false }).action(async (file: string, options: SubmitOptions) => {

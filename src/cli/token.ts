@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { developmentIssuerKey, mintAccessToken } from '../auth/development-issuer.js';
+import { loadDevelopmentIssuerKey, mintAccessToken } from '../auth/development-issuer.js';
 import { roles, type Principal } from '../auth/principal.js';
 import { cliConfig } from './config.js';
 import { fail } from './fail.js';
@@ -49,11 +49,20 @@ export function tokenCommand(): Command {
       }
       const ttlSeconds = Number(options.ttl);
       if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) fail(`--ttl must be a positive whole number of seconds`);
-      const key = await developmentIssuerKey(config.dataDir);
+      const principal = principalFor(options);
+      const { key, file, created } = await loadDevelopmentIssuerKey(config.dataDir);
+      // A token from another DATA_DIR's key is refused by the server (401): say which key signed it.
+      if (created) {
+        console.error(
+          `emswp: warning: DATA_DIR ${config.dataDir} had no development issuer key, so a new one was made in ${file}; a server using another DATA_DIR will refuse this token (401): run \`emswp token\` with the server's DATA_DIR`,
+        );
+      } else {
+        console.error(`emswp: token signed with the development issuer key in ${file}`);
+      }
       const token = await mintAccessToken(key, {
         issuer: config.auth.issuer,
         audience: config.auth.audience,
-        principal: principalFor(options),
+        principal,
         ttlSeconds,
       });
       console.log(token);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import type { JSONWebKeySet } from 'jose';
 import { ReceiptVerificationError, verifyReceipt, type ReceiptVerification } from '../receipts/receipt.js';
+import { userPath, userPathOrUrl } from './user-path.js';
 import { fail } from './fail.js';
 
 interface VerifyReceiptOptions {
@@ -63,14 +64,21 @@ async function loadJwks(source: string): Promise<JSONWebKeySet> {
   return jwks as JSONWebKeySet;
 }
 
+/** Said only when the school is not active: a document of a suspended school keeps its own status. */
+function schoolStanding(school: { status?: string; status_reason?: string | null }): string {
+  if (school.status === undefined || school.status === 'active') return '';
+  return `, ${school.status}${school.status_reason ? ` (${school.status_reason})` : ''} when the receipt was signed`;
+}
+
 function summary(result: ReceiptVerification, filePath: string | undefined): string {
   const { document } = result.payload;
   const rows: Array<[string, string]> = [
     ['Document', `${document.id} (${document.type})`],
     ['Status', document.status_reason === null ? document.status : `${document.status} (${document.status_reason})`],
-    ['School', `${document.school.name} (${document.school.wdoms_id})`],
+    ['School', `${document.school.name} (${document.school.wdoms_id})${schoolStanding(document.school)}`],
     ['Applicant', `ECFMG ID ${document.ecfmg_id}`],
-    ['Signed at', `${document.signed_at} with the school's key ${document.key_id}`],
+    ['Signed at', `${document.signed_at} with the school's key ${document.key_id} (the school's clock)`],
+    ...(document.received_at === undefined ? [] : [['Received at', document.received_at] as [string, string]]),
     ['Receipt time', `${result.issuedAt.toISOString()} by ${result.payload.iss} (key ${result.header.kid})`],
     ['SHA-256', `${document.sha256} (${document.size} bytes)`],
   ];
@@ -90,12 +98,17 @@ function summary(result: ReceiptVerification, filePath: string | undefined): str
 export function verifyReceiptCommand(): Command {
   return new Command('verify-receipt')
     .description("check a document receipt offline with the service's JWKS, and optionally that a PDF is the document")
-    .argument('<receipt>', 'file holding the receipt: the compact JWS, or the {"receipt": "..."} JSON the API returns')
+    .argument(
+      '<receipt>',
+      'file holding the receipt: the compact JWS, or the {"receipt": "..."} JSON the API returns',
+      userPath,
+    )
     .requiredOption(
       '--jwks <file-or-url>',
       "the service's public keys: a JWKS file, or its http(s) URL (/.well-known/jwks.json)",
+      userPathOrUrl,
     )
-    .option('--file <pdf>', 'the document you hold, checked against the receipt (SHA-256 and size)')
+    .option('--file <pdf>', 'the document you hold, checked against the receipt (SHA-256 and size)', userPath)
     .option('--issuer <iss>', 'the issuer (iss) the receipt must name')
     .action(async (receiptPath: string, options: VerifyReceiptOptions) => {
       let text: string;

@@ -1,3 +1,5 @@
+import { repeatedMember } from './strict-json.js';
+
 /** Why a string is not a well-formed compact JWS; the message is safe to show the sender. */
 export class JwsFormatError extends Error {
   constructor(message: string) {
@@ -30,11 +32,19 @@ export function decodeJsonSegment(segment: string, name: string): unknown {
   } catch {
     throw new JwsFormatError(`the ${name} is not UTF-8`);
   }
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new JwsFormatError(`the ${name} is not JSON`);
   }
+  // A repeated name is read one way by us and another by a first-wins parser re-checking the same bytes.
+  const repeated = repeatedMember(text);
+  if (repeated !== undefined)
+    throw new JwsFormatError(
+      `the ${name} has the member ${JSON.stringify(repeated.name)} twice (at ${repeated.pointer})`,
+    );
+  return value;
 }
 
 export const isPlainObject = (value: unknown): value is Record<string, unknown> =>

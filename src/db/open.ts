@@ -23,6 +23,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
   const embedded = await startEmbeddedPostgres({
     directory,
     onLog: (message) => logger.debug({ postgres: message.trim() }),
+    onNotice: (message) => logger.warn(message),
   });
   const { db } = createDatabase(embedded.url, config.databasePoolSize);
   return {

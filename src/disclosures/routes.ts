@@ -14,7 +14,7 @@ export const disclosureRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['releases'],
         summary: 'Which program saw which of your documents, and when (admin, that applicant)',
         description:
-          'Every content download and receipt fetch by a program, oldest first, including those made before a release was withdrawn.',
+          'Every content download and receipt fetch by a program, oldest first, including those made before a release was withdrawn. Repeated downloads of one document by one program within 10 minutes of the first are one disclosure: `count` says how many, `last_disclosed_at` when the latest was. A HEAD request is not a disclosure.',
         params: IdParams,
         querystring: DisclosureListQuery,
         response: { 200: pageOf(DisclosureSchema) },

@@ -12,7 +12,12 @@ export const DisclosureSchema = Type.Object(
     kind: StringEnum(disclosureKinds, {
       description: 'content: the program downloaded the document; receipt: it fetched a signed receipt',
     }),
+    count: Type.Integer({
+      minimum: 1,
+      description: 'Downloads (or receipt fetches) this disclosure counts: those within 10 minutes of the first',
+    }),
     created_at: Timestamp,
+    last_disclosed_at: Timestamp,
   },
   { title: 'Disclosure' },
 );

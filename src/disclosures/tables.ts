@@ -9,8 +9,12 @@ export interface DisclosuresTable {
   document_id: string;
   program_id: string;
   kind: DisclosureKind;
+  /** The program's access token's sub at the first download the row counts. */
   actor: string;
+  /** Downloads within the window that begins at created_at. */
+  count: ColumnType<number, never, number>;
   created_at: ColumnType<Date, never, never>;
+  last_disclosed_at: ColumnType<Date, never, Date>;
 }
 
 export interface DisclosureTables {

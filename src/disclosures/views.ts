@@ -6,5 +6,7 @@ export const disclosureView = (row: DisclosureListRow) => ({
   document_type: row.document_type,
   program: { id: row.program_id, acgme_id: row.program_acgme_id, name: row.program_name },
   kind: row.kind,
+  count: row.count,
   created_at: row.created_at.toISOString(),
+  last_disclosed_at: row.last_disclosed_at.toISOString(),
 });

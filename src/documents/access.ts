@@ -1,7 +1,7 @@
 import type { Principal } from '../auth/principal.js';
 import { notFound, problem } from '../http/problem.js';
 import type { Executor } from '../db/database.js';
-import { findDocument, readChunks, type DocumentWithSchool } from './repository.js';
+import { findDocument, readChunks, wasEverVerified, type DocumentWithSchool } from './repository.js';
 import { recordDisclosure } from '../disclosures/repository.js';
 import type { DisclosureKind } from '../disclosures/tables.js';
 import { letterWaived } from '../letters/repository.js';
@@ -39,21 +39,49 @@ export async function visibleDocument(db: Executor, caller: Principal, id: strin
 }
 
 /**
- * Content is narrower than metadata: an applicant who waived the right to view a letter never gets
- * its bytes, and a program waits for the MSPE release date.
+ * An applicant sees the content, and receipts, only of documents verified as theirs. A document is
+ * linked to an applicant by the ECFMG ID the school signed; when the names or birth date disagree it
+ * waits for an operator (needs_review) and may be someone else's, so until it is accepted the
+ * applicant sees that it is waiting (its type, school and dates), never what it says. A superseded
+ * or revoked document still counts when it was verified before.
+ */
+export async function assertVerifiedForApplicant(db: Executor, caller: Principal, doc: DocumentWithSchool) {
+  if (caller.role !== 'applicant' || doc.status === 'verified') return;
+  const wasTheirs = (doc.status === 'superseded' || doc.status === 'revoked') && (await wasEverVerified(db, doc.id));
+  if (wasTheirs) return;
+  throw problem(
+    'identity_unconfirmed',
+    doc.status === 'needs_review'
+      ? 'This document is waiting for an operator to confirm it is about you (its names or date of birth differ from yours); its content and receipt are available once it is accepted.'
+      : 'This document was never confirmed as being about you, so its content and receipt are not available to you.',
+  );
+}
+
+/**
+ * Content is narrower than metadata: an applicant gets the bytes only of documents verified as
+ * theirs and never those of a letter whose right of view they waived, and a program waits for the
+ * MSPE release date.
  */
 export async function assertMayDownload(
+  db: Executor,
   caller: Principal,
   doc: DocumentWithSchool,
   letterWaived: () => Promise<boolean>,
   now = new Date(),
 ): Promise<void> {
+  await assertVerifiedForApplicant(db, caller, doc);
   if (caller.role === 'applicant' && doc.type === 'lor' && (await letterWaived())) {
     throw problem('letter_waived', 'You waived the right to view this letter, so its content is not available to you.');
   }
   if (caller.role === 'program' && doc.available_at > now) {
     throw problem('embargoed', `This document's content is available from ${doc.available_at.toISOString()}.`);
   }
+}
+
+export interface Disclosure {
+  kind: DisclosureKind;
+  /** A HEAD request: the answer tells size and digest but carries no content or receipt, so it is not a disclosure. */
+  headOnly: boolean;
 }
 
 /**
@@ -66,11 +94,12 @@ export async function discloseDocument(
   db: Executor,
   caller: Principal,
   id: string,
-  kind: DisclosureKind,
+  { kind, headOnly }: Disclosure,
 ): Promise<DocumentWithSchool> {
   const doc = await visibleDocument(db, caller, id);
-  if (kind === 'content') await assertMayDownload(caller, doc, () => letterWaived(db, doc.letter_id));
-  await recordDisclosure(db, caller, doc, kind);
+  if (kind === 'content') await assertMayDownload(db, caller, doc, () => letterWaived(db, doc.letter_id));
+  else await assertVerifiedForApplicant(db, caller, doc);
+  if (!headOnly) await recordDisclosure(db, caller, doc, kind);
   return doc;
 }
 
@@ -79,7 +108,10 @@ export async function downloadDocument(
   db: Executor,
   caller: Principal,
   id: string,
-): Promise<{ document: DocumentWithSchool; bytes: AsyncGenerator<Buffer> }> {
-  const document = await discloseDocument(db, caller, id, 'content');
-  return { document, bytes: readChunks(db, document.id) };
+  headOnly: boolean,
+): Promise<{ document: DocumentWithSchool; bytes: AsyncIterable<Buffer> }> {
+  const document = await discloseDocument(db, caller, id, { kind: 'content', headOnly });
+  return { document, bytes: headOnly ? noBytes() : readChunks(db, document.id) };
 }
+
+async function* noBytes(): AsyncGenerator<Buffer> {}

@@ -7,8 +7,10 @@ import { changeStatus, type Actor } from './status-changes.js';
 
 /**
  * A key reported compromised since `compromisedAt` can have signed anything after that moment: every
- * document it signed from then on is revoked. Documents already final (rejected, revoked) stay as
- * they are. Runs in the key revocation's transaction.
+ * document it signed from then on is revoked. "From then on" is judged by both clocks: the manifest's
+ * `iat` (signed_at), and our own receipt time (created_at), because whoever holds a leaked key also
+ * chooses `iat` and can date a forgery before the compromise; the receipt time they cannot set.
+ * Documents already final (rejected, revoked) stay as they are. Runs in the key revocation's transaction.
  */
 export async function revokeSignedWithCompromisedKey(
   trx: Transaction<DB>,
@@ -20,7 +22,7 @@ export async function revokeSignedWithCompromisedKey(
     .selectFrom('documents')
     .select(['id', 'status', 'school_id', 'type'])
     .where('key_id', '=', kid)
-    .where('signed_at', '>=', compromisedAt)
+    .where((eb) => eb.or([eb('signed_at', '>=', compromisedAt), eb('created_at', '>=', compromisedAt)]))
     .forUpdate()
     .execute();
   let revoked = 0;

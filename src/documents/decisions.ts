@@ -3,6 +3,7 @@ import type { PrincipalOf } from '../auth/principal.js';
 import type { DB } from '../db/types.js';
 import { notFound, problem } from '../http/problem.js';
 import { findDocument, lockDocument, type DocumentWithSchool } from './repository.js';
+import { reopenLetterRequest } from '../letters/repository.js';
 import { actorOf, changeStatus } from './status-changes.js';
 
 async function reread(db: Kysely<DB>, id: string): Promise<DocumentWithSchool> {
@@ -39,9 +40,20 @@ export async function reviewDocument(
     if (!doc) throw notFound('document');
     if (doc.status !== 'needs_review')
       throw problem('invalid_transition', `Only needs_review documents are reviewed; this one is ${doc.status}.`);
-    if (decision === 'accept')
+    if (decision === 'accept') {
       await changeStatus(trx, doc, { to: 'verified', statusReason: null, reason: note, actor: actorOf(caller) });
-    else await changeStatus(trx, doc, { to: 'rejected', statusReason: note, reason: note, actor: actorOf(caller) });
+      return;
+    }
+    // Rejected as not this applicant's: the link made from the ECFMG ID alone is undone, so the
+    // document leaves their lists and reads, and a letter request it answered is open again.
+    await changeStatus(trx, doc, {
+      to: 'rejected',
+      statusReason: note,
+      reason: note,
+      actor: actorOf(caller),
+      set: { applicant_id: null },
+    });
+    if (doc.letter_id !== null) await reopenLetterRequest(trx, doc.letter_id, doc.id);
   });
   return reread(db, id);
 }

@@ -6,7 +6,7 @@ import type { FieldError } from '../http/problem.js';
 import { ecfmgIdPattern, sha256HexPattern, wdomsIdPattern } from '../facts/identifiers.js';
 
 /**
- * The payload a school signs for one document (signing.md, "The school's manifest"). Patterns are
+ * The payload a school signs for one document (docs/signing.md, "The school's manifest"). Patterns are
  * used instead of `format`, so the check does not depend on a format registry being set up.
  * Unknown fields are refused at every level: a field we ignore is a field someone thinks we checked.
  */
@@ -69,6 +69,12 @@ export type ManifestPayload = Static<typeof ManifestPayloadSchema>;
 
 /** C0 controls, DEL, C1 controls, and lone surrogates (which would not survive UTF-8 storage intact). */
 const unprintable = /[\p{Cc}\p{Cs}]/u;
+/**
+ * Format characters (Unicode Cf: zero-width spaces and joiners, bidirectional overrides and isolates,
+ * the BOM): invisible, so two ids that look the same would differ. Names keep them (ZWNJ is part of
+ * Persian spelling); identifiers do not.
+ */
+export const formatCharacter = /\p{Cf}/u;
 
 function isRealDate(value: string): boolean {
   const [y, m, d] = value.split('-').map(Number) as [number, number, number];
@@ -105,6 +111,11 @@ function ruleErrors(payload: unknown): FieldError[] {
   const jti = field(payload, 'jti');
   if (typeof jti === 'string' && unprintable.test(jti))
     errors.push({ path: '/jti', message: 'must not contain control characters' });
+  else if (typeof jti === 'string' && formatCharacter.test(jti))
+    errors.push({
+      path: '/jti',
+      message: 'must not contain invisible or bidirectional format characters (Unicode Cf, such as U+200B or U+202E)',
+    });
   const dateOfBirth = field(applicant, 'date_of_birth');
   if (typeof dateOfBirth === 'string' && /^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(dateOfBirth) && !isRealDate(dateOfBirth)) {
     errors.push({ path: '/applicant/date_of_birth', message: 'must be a real date, YYYY-MM-DD' });

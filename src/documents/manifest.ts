@@ -9,9 +9,16 @@ import {
   signatureAlgorithms,
   type SignatureAlgorithm,
 } from '../crypto/jwk.js';
+import { repeatedMember } from '../crypto/strict-json.js';
 import { manifestMaxBytes } from '../facts/documents.js';
 import { problem } from '../http/problem.js';
-import { describeFieldErrors, manifestPayloadErrors, type ManifestPayload } from './manifest-schema.js';
+import type { FieldError } from '../http/problem.js';
+import {
+  describeFieldErrors,
+  formatCharacter,
+  manifestPayloadErrors,
+  type ManifestPayload,
+} from './manifest-schema.js';
 
 export { manifestPayloadErrors, ManifestPayloadSchema } from './manifest-schema.js';
 export type { ManifestPayload } from './manifest-schema.js';
@@ -19,8 +26,11 @@ export type { ManifestPayload } from './manifest-schema.js';
 /** The `typ` of a manifest: never an access token's, never a receipt's, so none can pass for another. */
 export const manifestType = 'emswp-manifest+jwt';
 
-/** How far in the future `iat` may be, for clock skew between the school and us. */
+/** How far `iat` may be off our clock (in the future, or before its key was registered): clock skew between the school and us. */
 export const manifestClockSkewSeconds = 5 * 60;
+
+/** The oldest `iat` accepted by default (MANIFEST_MAX_AGE): 30 days. */
+export const defaultManifestMaxAgeSeconds = 30 * 24 * 60 * 60;
 
 export interface ManifestHeader {
   alg: SignatureAlgorithm;
@@ -33,6 +43,8 @@ export interface RegisteredManifestKey {
   jwk: JWK;
   alg: string;
   status: 'active' | 'revoked';
+  /** When it was registered, on our clock: nothing it signed can be older, whatever `iat` says. */
+  created_at: Date;
 }
 
 export interface VerifyManifestOptions {
@@ -42,6 +54,8 @@ export interface VerifyManifestOptions {
   keyFor(kid: string): Promise<RegisteredManifestKey | undefined>;
   now?: Date;
   maxBytes?: number;
+  /** The oldest `iat` accepted, in seconds before `now` (MANIFEST_MAX_AGE). */
+  maxAgeSeconds?: number;
 }
 
 export interface VerifiedManifest {
@@ -76,7 +90,13 @@ function checkHeader(header: Record<string, unknown>): ManifestHeader {
       `The manifest header alg is ${shown}; it must be one of ${signatureAlgorithms.join(', ')}.`,
     );
   }
-  if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256 || unprintable.test(kid)) {
+  if (
+    typeof kid !== 'string' ||
+    kid.length === 0 ||
+    kid.length > 256 ||
+    unprintable.test(kid) ||
+    formatCharacter.test(kid)
+  ) {
     throw problem(
       'manifest_invalid',
       "The manifest header needs a kid: the id of one of the school's registered keys.",
@@ -127,11 +147,59 @@ async function checkSignature(compact: string, header: ManifestHeader, key: Regi
 }
 
 function parsePayload(bytes: Uint8Array): unknown {
+  let text: string;
+  let value: unknown;
   try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    value = JSON.parse(text) as unknown;
   } catch {
     throw problem('manifest_invalid', 'The manifest payload is not UTF-8 JSON.');
   }
+  // The manifest is kept exactly as received for others to check again: a repeated name would read
+  // as one school or applicant to us (last wins) and as another to a first-wins parser.
+  const repeated = repeatedMember(text);
+  if (repeated !== undefined) {
+    const error = { path: repeated.pointer, message: 'appears more than once: every member name must be unique' };
+    throw invalidPayload([error]);
+  }
+  return value;
+}
+
+function invalidPayload(errors: FieldError[]) {
+  return problem(
+    'manifest_invalid',
+    `The manifest payload is not acceptable: ${describeFieldErrors(errors.slice(0, 5))}.`,
+    { errors: errors.slice(0, 20) },
+  );
+}
+
+const isoSeconds = (seconds: number) => new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+
+/**
+ * `iat` is the signer's word, so it is held between what our own clock knows: not in the future,
+ * not before the key that signed it was registered, and not older than MANIFEST_MAX_AGE. Each
+ * bound allows the clock skew except the age, which is a policy rather than a measurement.
+ */
+function iatErrors(iat: number, key: RegisteredManifestKey, now: Date, maxAgeSeconds: number): FieldError[] {
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  const registered = Math.floor(key.created_at.getTime() / 1000);
+  if (iat > nowSeconds + manifestClockSkewSeconds)
+    return [{ path: '/iat', message: 'must not be more than 5 minutes in the future (check the signing clock)' }];
+  if (iat < registered - manifestClockSkewSeconds)
+    return [
+      {
+        path: '/iat',
+        message: `says ${isoSeconds(iat)}, before the signing key was registered (${isoSeconds(registered)}): a key cannot sign before it exists`,
+      },
+    ];
+  if (iat < nowSeconds - maxAgeSeconds)
+    return [
+      {
+        path: '/iat',
+        message: `says ${isoSeconds(iat)}, more than ${maxAgeSeconds} seconds ago (MANIFEST_MAX_AGE): sign the manifest again`,
+      },
+    ];
+  return [];
 }
 
 /**
@@ -167,23 +235,17 @@ export async function verifyManifest(compactJws: string, options: VerifyManifest
   if (!isPlainObject(payload)) throw problem('manifest_invalid', 'The manifest payload is not a JSON object.');
   const fieldErrors = manifestPayloadErrors(payload);
   if (fieldErrors.length > 0) {
-    throw problem(
-      'manifest_invalid',
-      `The manifest payload is not acceptable: ${describeFieldErrors(fieldErrors.slice(0, 5))}.`,
-      {
-        errors: fieldErrors.slice(0, 20),
-      },
-    );
+    throw invalidPayload(fieldErrors);
   }
   const manifest = payload as ManifestPayload;
 
-  const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  if (manifest.iat > now + manifestClockSkewSeconds) {
-    const error = { path: '/iat', message: 'must not be more than 5 minutes in the future (check the signing clock)' };
-    throw problem('manifest_invalid', `The manifest payload is not acceptable: ${describeFieldErrors([error])}.`, {
-      errors: [error],
-    });
-  }
+  const timeErrors = iatErrors(
+    manifest.iat,
+    key,
+    options.now ?? new Date(),
+    options.maxAgeSeconds ?? defaultManifestMaxAgeSeconds,
+  );
+  if (timeErrors.length > 0) throw invalidPayload(timeErrors);
   if (manifest.iss !== options.expectedIssuer) {
     throw problem(
       'issuer_mismatch',

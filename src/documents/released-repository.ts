@@ -13,7 +13,9 @@ import type { DocumentStatus, DocumentType } from './tables.js';
  * columns only serve the functions' filters and are not sent.
  */
 const fetched = sql.join(
-  [...documentColumnNames, 'school_wdoms_id', 'school_name', 'listed_at'].map((column) => sql.ref(column)),
+  [...documentColumnNames, 'school_wdoms_id', 'school_name', 'school_status', 'school_status_reason', 'listed_at'].map(
+    (column) => sql.ref(column),
+  ),
 );
 
 type ReleasedRow = JoinedRow & { listed_at: Date };

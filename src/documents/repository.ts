@@ -2,15 +2,19 @@ import type { Insertable, Transaction } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { DB } from '../db/types.js';
 import { keysetPage, type Cursor } from '../db/pagination.js';
+import type { SchoolStatus } from '../schools/tables.js';
 import type { DocumentRow, DocumentsTable, DocumentStatus, DocumentType } from './tables.js';
 
 /** Bytes per stored chunk: large enough for few rows, small enough never to hold a document whole. */
 export const CHUNK_BYTES = 1024 * 1024;
 
+/** The issuing school as a document shows it: its standing now, beside the document's own status. */
 export interface SchoolSummary {
   id: string;
   wdoms_id: string;
   name: string;
+  status: SchoolStatus;
+  status_reason: string | null;
 }
 
 export type DocumentWithSchool = DocumentRow & { school: SchoolSummary };
@@ -58,18 +62,41 @@ function withSchool(db: Executor) {
     .selectFrom('documents')
     .innerJoin('schools', 'schools.id', 'documents.school_id')
     .select(documentColumns)
-    .select(['schools.wdoms_id as school_wdoms_id', 'schools.name as school_name']);
+    .select([
+      'schools.wdoms_id as school_wdoms_id',
+      'schools.name as school_name',
+      'schools.status as school_status',
+      'schools.status_reason as school_status_reason',
+    ]);
 }
 
 /** A document row with its school's summary flattened beside it, as a join returns it. */
-export type JoinedRow = DocumentRow & { school_wdoms_id: string; school_name: string };
+export type JoinedRow = DocumentRow & {
+  school_wdoms_id: string;
+  school_name: string;
+  school_status: SchoolStatus;
+  school_status_reason: string | null;
+};
 
 export function toDocument<Row extends JoinedRow>({
   school_wdoms_id,
   school_name,
+  school_status,
+  school_status_reason,
   ...row
-}: Row): Omit<Row, 'school_wdoms_id' | 'school_name'> & { school: SchoolSummary } {
-  return { ...row, school: { id: row.school_id, wdoms_id: school_wdoms_id, name: school_name } };
+}: Row): Omit<Row, 'school_wdoms_id' | 'school_name' | 'school_status' | 'school_status_reason'> & {
+  school: SchoolSummary;
+} {
+  return {
+    ...row,
+    school: {
+      id: row.school_id,
+      wdoms_id: school_wdoms_id,
+      name: school_name,
+      status: school_status,
+      status_reason: school_status_reason,
+    },
+  };
 }
 
 export async function findDocument(db: Executor, id: string): Promise<DocumentWithSchool | undefined> {
@@ -209,6 +236,18 @@ export async function listDocuments(
   if (filters.updated_since !== undefined) query = query.where('documents.updated_at', '>=', filters.updated_since);
   const rows = await keysetPage(query, { at: 'documents.updated_at', id: 'documents.id' }, { after, limit }).execute();
   return rows.map(toDocument);
+}
+
+/** Whether the document was ever verified: matched to its applicant, or accepted after review. */
+export async function wasEverVerified(db: Executor, documentId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('document_events')
+    .select('id')
+    .where('document_id', '=', documentId)
+    .where('to_status', '=', 'verified')
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Documents that were waiting for this ECFMG ID to be registered. */

@@ -48,6 +48,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         caller: requireRole(request, 'school'),
         readParts: () => readSubmissionParts(request, app.config.maxDocumentBytes),
         mspeReleaseAt: app.config.mspeReleaseAt,
+        manifestMaxAgeSeconds: app.config.manifestMaxAgeSeconds,
       });
       return reply.status(created ? 201 : 200).send(documentView(document));
     },
@@ -91,7 +92,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Download the document bytes',
         description:
-          'The bytes as received, with `Repr-Digest` (RFC 9530) holding their SHA-256. Refused with 403 `letter_waived` to an applicant who waived the right to view a letter, and with 403 `embargoed` to a program before `available_at`.',
+          'The bytes as received, with `Repr-Digest` (RFC 9530) holding their SHA-256. Refused with 403 `identity_unconfirmed` to an applicant while the document is not verified as theirs (`needs_review`: waiting for an operator), with 403 `letter_waived` to an applicant who waived the right to view a letter, and with 403 `embargoed` to a program before `available_at`.',
         params: IdParams,
         response: {
           200: {
@@ -102,7 +103,9 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { document: doc, bytes } = await downloadDocument(app.db, callerOf(request), request.params.id);
+      // HEAD tells a client the size and digest, not the content: it is not a disclosure.
+      const headOnly = request.method === 'HEAD';
+      const { document: doc, bytes } = await downloadDocument(app.db, callerOf(request), request.params.id, headOnly);
       return reply
         .header('content-type', doc.media_type)
         .header('content-length', doc.size)

@@ -2,6 +2,21 @@ import { Type } from '@sinclair/typebox';
 import { Nullable, PageQuery, StringEnum, Timestamp, Uuid } from '../http/schemas.js';
 import { documentStatuses, documentTypes } from '../facts/documents.js';
 import { ecfmgIdPattern, sha256HexPattern } from '../facts/identifiers.js';
+import { schoolStatuses } from '../schools/tables.js';
+
+/** The issuing school, with its standing now: a suspended school's documents keep their own status. */
+export const SchoolStanding = Type.Object(
+  {
+    id: Uuid,
+    wdoms_id: Type.String(),
+    name: Type.String(),
+    status: StringEnum(schoolStatuses, {
+      description: "The school's status now (not when it signed): a document of a suspended school says so here",
+    }),
+    status_reason: Nullable(Type.String({ description: 'Why the school has that status (set when suspended)' })),
+  },
+  { title: 'SchoolStanding' },
+);
 
 export const DocumentSchema = Type.Object(
   {
@@ -12,7 +27,7 @@ export const DocumentSchema = Type.Object(
     sha256: Type.String({ pattern: sha256HexPattern }),
     size: Type.Integer(),
     media_type: Type.String(),
-    school: Type.Object({ id: Uuid, wdoms_id: Type.String(), name: Type.String() }),
+    school: SchoolStanding,
     applicant_id: Nullable(Uuid),
     ecfmg_id: Type.String(),
     submission_id: Type.String({ description: "The manifest's jti" }),
@@ -67,6 +82,6 @@ export const ReviewBody = Type.Object(
 
 /** For the published contract only: the parts of POST /v1/documents. */
 export const SubmissionParts = Type.Object({
-  manifest: Type.String({ description: "The school's compact JWS (typ emswp-manifest+jwt), see signing.md" }),
+  manifest: Type.String({ description: "The school's compact JWS (typ emswp-manifest+jwt), see docs/signing.md" }),
   file: Type.String({ format: 'binary', description: 'The PDF bytes; their SHA-256 and size must match the manifest' }),
 });

@@ -1,5 +1,5 @@
 import type { Principal } from '../auth/principal.js';
-import { programsReleasedTo } from '../releases/repository.js';
+import { moveReleasesToReplacement, programsReleasedTo } from '../releases/repository.js';
 import { enqueueEvent } from '../webhooks/outbox.js';
 import type { Executor } from '../db/database.js';
 import { eventInsert, updateDocument } from './repository.js';
@@ -13,7 +13,7 @@ export interface Actor {
 
 export const actorOf = (caller: Principal): Actor => ({ sub: caller.sub, role: caller.role });
 
-type Subject = Pick<DocumentRow, 'id' | 'status' | 'school_id' | 'type'>;
+type Subject = Pick<DocumentRow, 'id' | 'status' | 'school_id' | 'type'> & Partial<Pick<DocumentRow, 'supersedes'>>;
 
 export interface Change {
   to: DocumentStatus;
@@ -55,6 +55,8 @@ export async function recordStatus(
         status: change.to,
         previous_status: from,
         ...(change.set?.superseded_by ? { superseded_by: change.set.superseded_by } : {}),
+        // A replacement's verification is when the programs that held the original move to it.
+        ...(change.to === 'verified' && doc.supersedes ? { supersedes: doc.supersedes } : {}),
       },
       audience: { school_id: doc.school_id, program_ids: programIds ?? (await programsReleasedTo(trx, doc.id)) },
     },
@@ -62,9 +64,14 @@ export async function recordStatus(
   );
 }
 
-/** The one way a document's status changes: checked against the state machine, then recorded. */
+/**
+ * The one way a document's status changes: checked against the state machine, then recorded. Only a
+ * verified document is released, so a replacement takes over the releases of what it replaces when
+ * it becomes verified, not before; the programs that held them hear of it with the verification.
+ */
 export async function changeStatus(trx: Executor, doc: Subject, change: Change): Promise<void> {
   assertCanMove(doc.status, change.to);
   await updateDocument(trx, doc.id, { status: change.to, status_reason: change.statusReason, ...change.set });
+  if (change.to === 'verified' && doc.supersedes) await moveReleasesToReplacement(trx, doc.id);
   await recordStatus(trx, doc, doc.status, change);
 }

@@ -9,6 +9,7 @@ export interface SubmittingSchool {
   wdoms_id: string;
   name: string;
   status: 'pending' | 'active' | 'suspended';
+  status_reason: string | null;
   /** Every key registered for this school: a manifest can never name another school's key. */
   keys: (RegisteredManifestKey & { kid: string })[];
 }
@@ -17,12 +18,18 @@ export interface SubmittingSchool {
 export async function findSubmittingSchool(db: Executor, id: string): Promise<SubmittingSchool | undefined> {
   const row = await db
     .selectFrom('schools')
-    .select(['schools.id', 'schools.wdoms_id', 'schools.name', 'schools.status'])
+    .select(['schools.id', 'schools.wdoms_id', 'schools.name', 'schools.status', 'schools.status_reason'])
     .select((eb) =>
       jsonArrayFrom(
         eb
           .selectFrom('school_keys')
-          .select(['school_keys.kid', 'school_keys.jwk', 'school_keys.alg', 'school_keys.status'])
+          .select([
+            'school_keys.kid',
+            'school_keys.jwk',
+            'school_keys.alg',
+            'school_keys.status',
+            'school_keys.created_at',
+          ])
           .whereRef('school_keys.school_id', '=', 'schools.id'),
       ).as('keys'),
     )
@@ -31,7 +38,14 @@ export async function findSubmittingSchool(db: Executor, id: string): Promise<Su
   return (
     row && {
       ...row,
-      keys: row.keys.map((key) => ({ kid: key.kid, jwk: key.jwk as JWK, alg: key.alg, status: key.status })),
+      keys: row.keys.map((key) => ({
+        kid: key.kid,
+        jwk: key.jwk as JWK,
+        alg: key.alg,
+        status: key.status,
+        // Read through JSON, so the time arrives as its text.
+        created_at: new Date(key.created_at),
+      })),
     }
   );
 }
@@ -41,14 +55,23 @@ export interface BeforeStoring {
   applicant: (StatedIdentity & { id: string }) | undefined;
   /** The document this school already stored under the manifest's jti, if any. */
   earlierSubmissionId: string | undefined;
+  /** The signing key's status now, read under a share lock held until the submission commits. */
+  keyStatus: 'active' | 'revoked' | undefined;
 }
 
-/** What storing a submission must know first, in one round trip: who it is about, and whether it is new. */
+/**
+ * What storing a submission must know first, in one round trip: who it is about, whether it is new,
+ * and whether its key is still active. The key row is share-locked: a revocation (and its compromise
+ * cascade) waits for this submission to commit and then sees it, or this submission waits for the
+ * revocation and then sees the key revoked. Either way no document signed with a compromised key
+ * slips in between the revocation and its cascade.
+ */
 export async function lookUpBeforeStoring(
   db: Executor,
   schoolId: string,
   submissionId: string,
   ecfmgId: string,
+  kid: string,
 ): Promise<BeforeStoring> {
   const row = await db
     .selectNoFrom((eb) => [
@@ -64,7 +87,18 @@ export async function lookUpBeforeStoring(
           .select(['applicants.id', 'applicants.given_name', 'applicants.family_name', 'applicants.date_of_birth'])
           .where('applicants.ecfmg_id', '=', ecfmgId),
       ).as('applicant'),
+      eb
+        .selectFrom('school_keys')
+        .select('school_keys.status')
+        .where('school_keys.kid', '=', kid)
+        .where('school_keys.school_id', '=', schoolId)
+        .forShare()
+        .as('key_status'),
     ])
     .executeTakeFirstOrThrow();
-  return { applicant: row.applicant ?? undefined, earlierSubmissionId: row.earlier_submission_id ?? undefined };
+  return {
+    applicant: row.applicant ?? undefined,
+    earlierSubmissionId: row.earlier_submission_id ?? undefined,
+    keyStatus: row.key_status ?? undefined,
+  };
 }

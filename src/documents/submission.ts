@@ -26,6 +26,8 @@ export interface Submission {
   manifest: string;
   file: ReceivedFile;
   mspeReleaseAt: Date | undefined;
+  /** MANIFEST_MAX_AGE, in seconds. */
+  manifestMaxAgeSeconds: number;
   now?: Date;
 }
 
@@ -42,6 +44,7 @@ export interface SubmissionRequest {
   /** Reads the upload; called only once the school may submit, so a refused school's body is never read. */
   readParts: () => Promise<{ manifest: string; file: ReceivedFile }>;
   mspeReleaseAt: Date | undefined;
+  manifestMaxAgeSeconds: number;
 }
 
 /**
@@ -59,7 +62,13 @@ export async function receiveSubmission(db: Kysely<DB>, request: SubmissionReque
   }
   const parts = await request.readParts();
   try {
-    return await submitDocument(db, { school, caller, ...parts, mspeReleaseAt: request.mspeReleaseAt });
+    return await submitDocument(db, {
+      school,
+      caller,
+      ...parts,
+      mspeReleaseAt: request.mspeReleaseAt,
+      manifestMaxAgeSeconds: request.manifestMaxAgeSeconds,
+    });
   } finally {
     await parts.file.discard();
   }
@@ -99,17 +108,27 @@ export async function submitDocument(db: Kysely<DB>, submission: Submission): Pr
     expectedIssuer: school.wdoms_id,
     keyFor: async (kid) => school.keys.find((key) => key.kid === kid),
     now,
+    maxAgeSeconds: submission.manifestMaxAgeSeconds,
   });
   checkBytes(manifest, file);
 
-  const schoolSummary = { id: school.id, wdoms_id: school.wdoms_id, name: school.name };
+  const schoolSummary = {
+    id: school.id,
+    wdoms_id: school.wdoms_id,
+    name: school.name,
+    status: school.status,
+    status_reason: school.status_reason,
+  };
   try {
     return await db.transaction().execute(async (trx) => {
-      const known = await lookUpBeforeStoring(trx, school.id, manifest.jti, manifest.applicant.ecfmg_id);
+      const known = await lookUpBeforeStoring(trx, school.id, manifest.jti, manifest.applicant.ecfmg_id, header.kid);
       if (known.earlierSubmissionId !== undefined) {
         const earlier = await findDocument(trx, known.earlierSubmissionId);
         if (earlier) return sameSubmission(earlier, file);
       }
+      // Revoked while this submission was being checked: refused as if it had been revoked before.
+      if (known.keyStatus !== 'active')
+        throw problem('key_revoked', `Key ${header.kid} has been revoked; sign with an active key.`);
       const row = await store(
         trx,
         submission,
@@ -146,7 +165,9 @@ async function store(
   const { school, file } = submission;
   const replaced = manifest.supersedes === undefined ? undefined : await replaceable(trx, school.id, manifest);
   const letter =
-    manifest.letter_id === undefined ? undefined : await answerableLetter(trx, manifest, applicant?.id, replaced);
+    manifest.letter_id === undefined
+      ? undefined
+      : await answerableLetter(trx, manifest, school.id, applicant?.id, replaced);
 
   const status = matchStatus(applicant, manifest.applicant);
   const embargo =
@@ -179,15 +200,10 @@ async function store(
   };
   const inserted = await insertDocument(trx, values, file.chunks());
   const { id } = inserted;
-  // A document this new is released to no program yet: only its school (and operators) hear of it.
-  await recordStatus(
-    trx,
-    { id, school_id: school.id, type: manifest.document.type },
-    null,
-    { to: status, reason: 'submitted', actor },
-    [],
-  );
   if (letter) await markReceived(trx, letter, id);
+  // The programs that held the original hear that it is superseded, and keep it until the
+  // replacement is verified: at once when its identity matches, else when an operator accepts it.
+  let releasedTo: string[] = [];
   if (replaced) {
     await changeStatus(trx, replaced, {
       to: 'superseded',
@@ -196,8 +212,16 @@ async function store(
       actor,
       set: { superseded_by: id },
     });
-    await moveReleasesToReplacement(trx, replaced.id, id);
+    if (status === 'verified') releasedTo = await moveReleasesToReplacement(trx, id);
   }
+  // A new document is released to no program, unless it has just taken over its original's releases.
+  await recordStatus(
+    trx,
+    { id, school_id: school.id, type: manifest.document.type, supersedes: replaced?.id ?? null },
+    null,
+    { to: status, reason: 'submitted', actor },
+    releasedTo,
+  );
   return inserted;
 }
 
@@ -217,18 +241,20 @@ async function replaceable(trx: Transaction<DB>, schoolId: string, manifest: Man
 }
 
 /**
- * A letter must answer an open request of the applicant it is about; a replacement letter answers
- * the same request as the letter it replaces.
+ * A letter must answer an open request of the applicant it is about, made to the school sending it;
+ * a replacement letter answers the same request as the letter it replaces. One answer for an unknown
+ * id, another applicant's and another school's, so a school cannot probe others' letter ids.
  */
 async function answerableLetter(
   trx: Transaction<DB>,
   manifest: Manifest,
+  schoolId: string,
   applicantId: string | undefined,
   replaced: DocumentWithSchool | undefined,
 ): Promise<string> {
   const request = manifest.letter_id === undefined ? undefined : await lockLetterRequest(trx, manifest.letter_id);
-  if (!request || applicantId === undefined || request.applicant_id !== applicantId) {
-    throw problem('letter_invalid', 'letter_id is not a letter request of this applicant.');
+  if (!request || applicantId === undefined || request.applicant_id !== applicantId || request.school_id !== schoolId) {
+    throw problem('letter_invalid', 'letter_id is not a letter request of this applicant made to your school.');
   }
   const reusedByReplacement = replaced !== undefined && replaced.letter_id === request.id;
   if (request.status !== 'requested' && !reusedByReplacement) {

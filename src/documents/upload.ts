@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { mkdtemp, open, rm, type FileHandle } from 'node:fs/promises';
+import { lstat, mkdtemp, open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -23,8 +23,46 @@ interface Spool {
   discard(): Promise<void>;
 }
 
+/**
+ * Spool directories carry the pid of the server that made them: a crash leaves them behind, and the
+ * next start removes those whose server is gone (other servers may share the temporary directory).
+ */
+const spoolPrefix = 'emswp-upload-';
+const spoolName = /^emswp-upload-(\d+)-[^-]+$/;
+/** Spools named before the pid was part of the name: abandoned once nothing has touched them for this long. */
+const unnamedSpoolAgeMs = 60 * 60 * 1000;
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the spool directories in `directory` whose server has exited (a crash, a kill); returns their paths. */
+export async function sweepAbandonedSpools(directory = tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  const names = await readdir(directory).catch(() => [] as string[]);
+  for (const name of names.filter((entry) => entry.startsWith(spoolPrefix))) {
+    const path = join(directory, name);
+    const stats = await lstat(path).catch(() => undefined);
+    if (stats === undefined || !stats.isDirectory() || stats.uid !== process.getuid?.()) continue;
+    const pid = spoolName.exec(name)?.[1];
+    const abandoned =
+      pid === undefined
+        ? Date.now() - stats.mtimeMs > unnamedSpoolAgeMs
+        : Number(pid) !== process.pid && !isRunning(Number(pid));
+    if (!abandoned) continue;
+    await rm(path, { recursive: true, force: true });
+    removed.push(path);
+  }
+  return removed;
+}
+
 async function openSpool(): Promise<Spool> {
-  const directory = await mkdtemp(join(tmpdir(), 'emswp-upload-'));
+  const directory = await mkdtemp(join(tmpdir(), `${spoolPrefix}${process.pid}-`));
   const discard = () => rm(directory, { recursive: true, force: true });
   try {
     const path = join(directory, 'file');

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sql } from 'kysely';
-import { problem } from '../http/problem.js';
+import { databaseUnavailableProblem } from '../http/error-handler.js';
 
 const Health = Type.Object({ status: Type.Literal('ok') });
 
@@ -34,10 +34,10 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthOptions> = async (app
         applied = result.rows[0]?.name ?? undefined;
       } catch (error) {
         request.log.warn({ err: error }, 'readiness check: database not reachable');
-        throw problem('service_unavailable', 'The database is not reachable or not migrated.');
+        throw databaseUnavailableProblem('The database is not reachable or not migrated.');
       }
       if (latestMigration !== undefined && (applied === undefined || applied < latestMigration)) {
-        throw problem('service_unavailable', `The database is not migrated to ${latestMigration}.`);
+        throw databaseUnavailableProblem(`The database is not migrated to ${latestMigration}.`);
       }
       return { status: 'ok' as const };
     },

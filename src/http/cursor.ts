@@ -1,3 +1,5 @@
+import { createHmac, hkdfSync, timingSafeEqual, type KeyObject } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
 import type { Cursor } from '../db/pagination.js';
 import { uuidPattern } from '../facts/uuid.js';
 import { problem } from './problem.js';
@@ -23,7 +25,45 @@ export function decodeCursor(value: string | undefined, id: RegExp = uuidPattern
   } catch {
     // fall through to the refusal below
   }
-  throw problem('invalid_cursor', 'The cursor is not one this service issued; start again without it.');
+  throw invalidCursor();
+}
+
+const invalidCursor = () =>
+  problem('invalid_cursor', 'The cursor is not one this service issued; start again without it.');
+
+/** The key cursors are authenticated with, derived from the service's signing key, which every instance shares. */
+export function cursorKey(serviceKey: KeyObject): Buffer {
+  const secret = serviceKey.export({ format: 'der', type: 'pkcs8' });
+  return Buffer.from(hkdfSync('sha256', secret, 'emswp', 'emswp list cursor authentication', 32));
+}
+
+const tag = (key: Buffer, position: string): string =>
+  createHmac('sha256', key).update(position).digest().subarray(0, 16).toString('base64url');
+
+/**
+ * Cursors are authenticated at the HTTP edge, for every list at once: each `next_cursor` a list
+ * answers is sealed with an HMAC (`<position>.<tag>`), and a `?cursor=` is let through to the route
+ * only when its tag is ours. Whatever a client builds itself, a year -200000 included, is refused
+ * as `invalid_cursor` before it reaches a query.
+ */
+export function authenticateCursors(app: FastifyInstance, key: Buffer): void {
+  app.addHook('preValidation', async (request) => {
+    const query = request.query as Record<string, unknown> | undefined;
+    if (typeof query?.cursor !== 'string') return;
+    const given = query.cursor;
+    const [position, mac, extra] = given.split('.');
+    if (position === undefined || mac === undefined || extra !== undefined) throw invalidCursor();
+    const expected = Buffer.from(tag(key, position));
+    const actual = Buffer.from(mac);
+    if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw invalidCursor();
+    query.cursor = position;
+  });
+  app.addHook('preSerialization', async (_request, _reply, payload: unknown) => {
+    if (typeof payload !== 'object' || payload === null || !('next_cursor' in payload)) return payload;
+    const next = (payload as { next_cursor: unknown }).next_cursor;
+    if (typeof next !== 'string') return payload;
+    return { ...payload, next_cursor: `${next}.${tag(key, next)}` };
+  });
 }
 
 /**

@@ -11,6 +11,8 @@ export const errorCodes = {
   invalid_cursor: { status: 400, title: 'The cursor is not one this service issued' },
   payload_too_large: { status: 413, title: 'The body is larger than allowed' },
   unsupported_media_type: { status: 415, title: 'This content type is not accepted here' },
+  request_timeout: { status: 408, title: 'The request did not arrive in time' },
+  header_fields_too_large: { status: 431, title: 'The request headers are too large' },
   // Who is calling
   invalid_token: { status: 401, title: 'The access token is missing or not valid' },
   forbidden: { status: 403, title: 'This caller may not use this endpoint' },
@@ -18,7 +20,7 @@ export const errorCodes = {
   not_found: { status: 404, title: 'No such resource' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   rate_limited: { status: 429, title: 'Too many requests' },
-  // A school's signed manifest (src/documents/manifest.ts, signing.md)
+  // A school's signed manifest (src/documents/manifest.ts, docs/signing.md)
   manifest_invalid: { status: 422, title: 'The manifest is not a well-formed EMSWP manifest' },
   unknown_key: { status: 422, title: 'The manifest is signed with a key not registered for this school' },
   key_revoked: { status: 422, title: 'The manifest is signed with a revoked key' },
@@ -29,12 +31,19 @@ export const errorCodes = {
   school_not_active: { status: 403, title: 'Only an active school can submit documents' },
   digest_mismatch: { status: 422, title: 'The bytes are not the ones the manifest describes' },
   media_type_invalid: { status: 422, title: 'Only PDF documents are accepted' },
-  letter_invalid: { status: 422, title: 'The letter_id is not an open letter request of this applicant' },
+  letter_invalid: {
+    status: 422,
+    title: 'The letter_id is not an open letter request of this applicant made to this school',
+  },
   supersede_invalid: { status: 422, title: 'The document named in supersedes cannot be replaced by this submission' },
   submission_conflict: { status: 409, title: 'This submission id was already used with other bytes' },
   invalid_transition: { status: 409, title: 'The document cannot move to that status from its current one' },
   letter_waived: { status: 403, title: 'The right to view this letter was waived' },
   embargoed: { status: 403, title: 'The content is not available before its release date' },
+  identity_unconfirmed: {
+    status: 403,
+    title: 'The document is not confirmed as yours: its content and receipt wait for an operator',
+  },
   // The trust registry: schools and their keys, applicants, programs (src/schools, src/applicants, src/programs)
   school_exists: { status: 409, title: 'A school with this wdoms_id is already registered' },
   school_status_unchanged: { status: 409, title: 'The school already has this status' },
@@ -50,6 +59,8 @@ export const errorCodes = {
   // Releases to programs (src/releases)
   document_not_releasable: { status: 422, title: 'Only your own verified documents can be released' },
   program_unknown: { status: 422, title: 'No program has this id' },
+  // Letter requests (src/letters)
+  school_unknown: { status: 422, title: 'No active school has this id' },
   release_exists: { status: 409, title: 'This document is already released to this program' },
   // The service itself
   internal_error: { status: 500, title: 'Internal error' },

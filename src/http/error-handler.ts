@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { databaseUnavailable } from '../db/unavailable.js';
 import type { ErrorCode } from './error-codes.js';
 import { problem, ProblemError, type FieldError } from './problem.js';
 
@@ -41,8 +42,16 @@ const frameworkCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_TYPE: 'bad_request',
 };
 
+/** Seconds a client is asked to wait while the database is away: about what a restart takes. */
+export const databaseRetryAfterSeconds = 5;
+
+/** The answer while the database cannot be reached: a 503 worth retrying, not a 500. */
+export const databaseUnavailableProblem = (detail = 'The database is not reachable now; try again shortly.') =>
+  problem('service_unavailable', detail, { headers: { 'retry-after': String(databaseRetryAfterSeconds) } });
+
 export function toProblem(error: FastifyError | ProblemError | Error): ProblemError {
   if (error instanceof ProblemError) return error;
+  if (databaseUnavailable(error)) return databaseUnavailableProblem();
   const fastifyError = error as FastifyError;
   if (fastifyError.validation) {
     return problem('validation_failed', 'The request did not match the schema.', {
@@ -74,13 +83,26 @@ export function sendProblem(reply: FastifyReply, error: ProblemError): FastifyRe
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const mapped = toProblem(error);
-    if (!(error instanceof ProblemError) && mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (!(error instanceof ProblemError) && mapped.status >= 500 && mapped.code !== 'service_unavailable')
+      request.log.error({ err: error }, 'request failed');
     else if (mapped.status >= 500) request.log.warn({ code: mapped.code, status: mapped.status }, mapped.detail);
     else request.log.info({ code: mapped.code, status: mapped.status }, mapped.detail);
     return sendProblem(reply, mapped);
   });
 
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problem('not_found', `No route ${request.method} ${request.url.split('?')[0]}.`)),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = methods.filter((method) => app.findRoute({ method, url: path }) !== null);
+    if (allowed.length > 0) {
+      return sendProblem(
+        reply,
+        problem('method_not_allowed', `${path} does not answer ${request.method}; it answers ${allowed.join(', ')}.`, {
+          headers: { allow: allowed.join(', ') },
+        }),
+      );
+    }
+    return sendProblem(reply, problem('not_found', `No route ${request.method} ${path}.`));
+  });
 }
+
+const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const;

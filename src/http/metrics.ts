@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import ipaddr from 'ipaddr.js';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 import { problem } from './problem.js';
 
@@ -9,9 +10,15 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** The client is this machine (with TRUST_PROXY, the client the proxy names, not the proxy itself). */
+function fromLoopback(address: string): boolean {
+  return ipaddr.isValid(address) && ipaddr.process(address).range() === 'loopback';
+}
+
 /**
  * Prometheus text at /metrics: process metrics and request durations by route pattern (never the
- * raw URL, so ids do not explode the label set). With METRICS_TOKEN set, scrapers must send it.
+ * raw URL, so ids do not explode the label set). With METRICS_TOKEN set, scrapers must send it;
+ * without it, only a scraper on this machine is answered, since the figures describe the load.
  */
 export function registerMetrics(app: FastifyInstance, token: string | undefined): Registry {
   const registry = new Registry();
@@ -32,6 +39,9 @@ export function registerMetrics(app: FastifyInstance, token: string | undefined)
   });
 
   app.get('/metrics', { config: { public: true }, schema: { hide: true } }, async (request, reply) => {
+    if (token === undefined && !fromLoopback(request.ip)) {
+      throw problem('forbidden', 'The metrics are served only to this machine unless METRICS_TOKEN is set.');
+    }
     if (token !== undefined && !sameSecret(request.headers.authorization ?? '', `Bearer ${token}`)) {
       throw problem('invalid_token', 'The metrics endpoint needs the METRICS_TOKEN bearer token.', {
         headers: { 'www-authenticate': 'Bearer error="invalid_token"' },

@@ -16,6 +16,13 @@ const problemResponse = {
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 };
 
+const unavailableResponse = {
+  description:
+    '`service_unavailable`: the database (or the token issuer) cannot be reached now; try again after `Retry-After` seconds.',
+  headers: { 'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } } },
+  content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+};
+
 const codeTable = Object.entries(errorCodes)
   .sort(([a], [b]) => a.localeCompare(b))
   .map(([code, { status, title }]) => `| \`${code}\` | ${status} | ${title} |`)
@@ -39,6 +46,10 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
           '| code | status | meaning |',
           '| --- | --- | --- |',
           codeTable,
+          '',
+          'A known path asked with a method it does not answer is `405 method_not_allowed`, with `Allow` listing the methods it does answer.',
+          'Errors before a request is complete (`408 request_timeout`, `431 header_fields_too_large`, `400 bad_request` for bytes that are not HTTP) close the connection.',
+          'While the database cannot be reached every API call answers `503 service_unavailable` with `Retry-After`.',
         ].join('\n'),
       },
       components: {
@@ -53,7 +64,12 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       const transformed: Record<string, unknown> = { ...(schema ?? {}) };
       if (route.config?.public || !url.startsWith('/v1/')) transformed.security = [];
       if (route.config?.multipartBody) transformed.body = route.config.multipartBody;
-      transformed.response = { ...((schema?.response as Record<string, unknown>) ?? {}), default: problemResponse };
+      const touchesDatabase = url.startsWith('/v1/') || url === '/readyz';
+      transformed.response = {
+        ...((schema?.response as Record<string, unknown>) ?? {}),
+        ...(touchesDatabase ? { 503: unavailableResponse } : {}),
+        default: problemResponse,
+      };
       return { schema: transformed, url };
     },
   });

@@ -6,6 +6,7 @@ import type { LetterRequestRow } from './tables.js';
 
 export interface NewLetterRequest {
   applicant_id: string;
+  school_id: string;
   author_name: string;
   author_email: string | null;
   waive_right_to_view: boolean;
@@ -24,6 +25,16 @@ export async function markReceived(trx: Executor, id: string, documentId: string
     .updateTable('letter_requests')
     .set({ status: 'received', document_id: documentId })
     .where('id', '=', id)
+    .execute();
+}
+
+/** The request answered by a document that turned out not to be this applicant's is open again. */
+export async function reopenLetterRequest(trx: Executor, id: string, documentId: string): Promise<void> {
+  await trx
+    .updateTable('letter_requests')
+    .set({ status: 'requested', document_id: null })
+    .where('id', '=', id)
+    .where('document_id', '=', documentId)
     .execute();
 }
 

@@ -20,7 +20,7 @@ export const letterRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Ask for a letter of recommendation (the applicant)',
         description:
-          'The answer holds the `letter_id` to give the school; the waiver choice made here is the one that counts.',
+          'The request names the school that is to send the letter (`school_id`, an active school, else `422 school_unknown`); the answer holds the `letter_id` to give that school, and a letter naming it from any other school is refused (`422 letter_invalid`). The waiver choice made here is the one that counts.',
         params: IdParams,
         body: LetterRequestBody,
         response: { 201: LetterRef },

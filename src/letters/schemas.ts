@@ -5,6 +5,10 @@ export const authorNameMax = 200;
 
 export const LetterRequestBody = Type.Object(
   {
+    school_id: Type.String({
+      format: 'uuid',
+      description: 'The active school that is to send the letter; a letter from any other school is refused',
+    }),
     author_name: Type.String({ minLength: 1, maxLength: authorNameMax }),
     author_email: Type.Optional(Type.String({ format: 'email', maxLength: 254 })),
     waive_right_to_view: Type.Boolean({
@@ -21,6 +25,12 @@ export const LetterRequestSchema = Type.Object(
       description: "The single-use id the school puts in the letter's manifest",
     }),
     applicant_id: Uuid,
+    school_id: Nullable(
+      Type.String({
+        format: 'uuid',
+        description: 'The school asked to send it (null only for requests made before requests named a school)',
+      }),
+    ),
     author_name: Type.String(),
     author_email: Nullable(Type.String()),
     waive_right_to_view: Type.Boolean(),

@@ -4,6 +4,8 @@ import type { CreatedAt, UpdatedAt } from '../db/columns.js';
 export interface LetterRequestsTable {
   id: Generated<string>;
   applicant_id: string;
+  /** The school asked to send the letter; null only for requests made before requests named one (migration 0006). */
+  school_id: string | null;
   author_name: string;
   author_email: string | null;
   waive_right_to_view: boolean;

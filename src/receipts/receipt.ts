@@ -29,7 +29,7 @@ const literals = <const T extends readonly string[]>(values: T) =>
   Type.Union(values.map((value) => Type.Literal(value)));
 
 /**
- * The receipt payload (signing.md, "The service's receipt"). Members beyond these are tolerated
+ * The receipt payload (docs/signing.md, "The service's receipt"). Members beyond these are tolerated
  * when verifying, so a verifier keeps working when receipts gain the transparency log's fields.
  */
 export const ReceiptPayloadSchema = Type.Object(
@@ -45,11 +45,20 @@ export const ReceiptPayloadSchema = Type.Object(
       sha256: Type.String({ pattern: hex64 }),
       size: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
       media_type: Type.String(),
-      school: Type.Object({ id: Type.String({ pattern: uuidPattern }), wdoms_id: Type.String(), name: Type.String() }),
+      school: Type.Object({
+        id: Type.String({ pattern: uuidPattern }),
+        wdoms_id: Type.String(),
+        name: Type.String(),
+        // The school's standing when the receipt was signed; absent from receipts made before it was added.
+        status: Type.Optional(literals(['pending', 'active', 'suspended'] as const)),
+        status_reason: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+      }),
       ecfmg_id: Type.String(),
       submission_id: Type.String(),
       key_id: Type.String(),
       signed_at: Type.String({ minLength: 1 }),
+      // When the service received it, on the service's clock (signed_at is the school's word).
+      received_at: Type.Optional(Type.String({ minLength: 1 })),
     }),
     manifest_sha256: Type.String({ pattern: hex64 }),
   },
@@ -253,7 +262,7 @@ export async function verifyReceipt(
   const asOf = issuedAt.toISOString();
   const proven = [
     `The receipt is signed by key ${header.kid} of the JWKS you supplied, and is a receipt (typ ${receiptType}), not another kind of token.`,
-    `As of ${asOf}, ${payload.iss} recorded document ${document.id} (${document.type}) with status ${document.status}, from ${document.school.name} (${document.school.wdoms_id}), signed with the school's key ${document.key_id} at ${document.signed_at}.`,
+    `As of ${asOf}, ${payload.iss} recorded document ${document.id} (${document.type}) with status ${document.status}, from ${document.school.name} (${document.school.wdoms_id})${document.school.status === undefined ? '' : `, a school then ${document.school.status}`}, signed with the school's key ${document.key_id} at ${document.signed_at}.`,
     `The document's SHA-256 is ${document.sha256} and its size ${document.size} ${plural(document.size)}.`,
   ];
   if (file) proven.push('The file you supplied is that document: its SHA-256 and size match the receipt.');

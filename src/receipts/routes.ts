@@ -24,13 +24,14 @@ export const receiptRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['documents'],
         summary: "A signed receipt of the document's current record (as GET /v1/documents/{id})",
         description:
-          "Signed now with the service key: the document's metadata and status, the SHA-256 of its bytes and of the school's manifest. It holds no content, so a program gets it even while an MSPE's content is embargoed. A program's fetch is recorded in the applicant's disclosures.",
+          "Signed now with the service key: the document's metadata and status, the SHA-256 of its bytes and of the school's manifest. It holds no content, so a program gets it even while an MSPE's content is embargoed. A program's fetch is recorded in the applicant's disclosures. An applicant gets receipts only of documents verified as theirs (403 `identity_unconfirmed` while one waits for review). The school's current status is beside the document's, and `received_at` is the service's own clock (`signed_at` is the school's).",
         params: IdParams,
         response: { 200: ReceiptResponse },
       },
     },
     async (request, reply) => {
-      const doc = await discloseDocument(app.db, callerOf(request), request.params.id, 'receipt');
+      const headOnly = request.method === 'HEAD';
+      const doc = await discloseDocument(app.db, callerOf(request), request.params.id, { kind: 'receipt', headOnly });
       const receipt = await signReceipt(app.serviceKey, receiptPayloadOf(doc, app.config.service.issuer));
       return reply.header('cache-control', 'private, no-store').send({ receipt });
     },

@@ -1,4 +1,4 @@
-import type { Transaction } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import type { DB } from '../db/types.js';
 import type { Executor } from '../db/database.js';
 import type { DocumentStatus } from '../documents/tables.js';
@@ -79,22 +79,23 @@ export async function markWithdrawn(trx: Executor, id: string, by: string): Prom
 }
 
 /**
- * A replacement takes over its predecessor's active releases, in the supersede's transaction: every
- * program the old document was released to now sees the new one (and no longer the old one).
+ * A replacement that has just become verified takes over the active releases of the documents it
+ * replaces, in that change's transaction: every program that held one of them now sees the new one
+ * (and no longer the old). The whole chain of `supersedes` is followed, because a replacement that
+ * was rejected may itself have been replaced, and the releases stayed where they were meanwhile.
+ * Returns the programs whose release moved.
  */
-export async function moveReleasesToReplacement(
-  trx: Executor,
-  fromDocumentId: string,
-  toDocumentId: string,
-): Promise<string[]> {
-  const moved = await trx
-    .updateTable('releases')
-    .set({ document_id: toDocumentId })
-    .where('document_id', '=', fromDocumentId)
-    .where('withdrawn_at', 'is', null)
-    .returning('program_id')
-    .execute();
-  return moved.map((row) => row.program_id);
+export async function moveReleasesToReplacement(trx: Executor, replacementId: string): Promise<string[]> {
+  const { rows } = await sql<{ program_id: string }>`
+    with recursive replaced (id) as (
+      select supersedes from documents where id = ${replacementId}::uuid and supersedes is not null
+      union all
+      select d.supersedes from documents d join replaced on d.id = replaced.id where d.supersedes is not null
+    )
+    update releases set document_id = ${replacementId}::uuid
+    where document_id in (select id from replaced) and withdrawn_at is null
+    returning program_id`.execute(trx);
+  return rows.map((row) => row.program_id);
 }
 
 /** The programs a document is released to now: the audience of its webhook events. */

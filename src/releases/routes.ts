@@ -18,7 +18,7 @@ export const releaseRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'Release one of your verified documents to a program (that applicant)',
         description:
-          "Only the applicant's own `verified` documents (`422 document_not_releasable`), to a registered program (`422 program_unknown`), once per program while the release is active (`409 release_exists`). When the school later replaces the document, the release follows the replacement.",
+          "Only the applicant's own `verified` documents (`422 document_not_releasable`), to a registered program (`422 program_unknown`), once per program while the release is active (`409 release_exists`). When the school later replaces the document, the release moves to the replacement once the replacement is verified (at once when its identity matches, else when an operator accepts it); until then the program keeps the original, shown as superseded.",
         params: IdParams,
         body: CreateReleaseBody,
         response: { 201: ReleaseRef },

@@ -17,7 +17,7 @@ export const ReleaseSchema = Type.Object(
     applicant_id: Uuid,
     document_id: Type.String({
       format: 'uuid',
-      description: 'The released document; after a supersede, its replacement',
+      description: 'The released document; after a supersede, its replacement once that is verified',
     }),
     program_id: Uuid,
     status: StringEnum(releaseStatuses, { description: 'withdrawn: the program has no access from withdrawn_at on' }),

@@ -33,7 +33,7 @@ export const verificationRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['verification'],
         summary: 'Is this a verified document? (public, rate limited)',
         description:
-          'Send the file (multipart/form-data, part `file`, at most MAX_DOCUMENT_BYTES; hashed as it arrives, never stored) or its SHA-256 as JSON `{"sha256": "..."}`. The answer names no one: for each document with those bytes, its type, current status, school and signing time. Too many requests from one address: `429 rate_limited` with `Retry-After`.',
+          'Send the file (multipart/form-data, part `file`, at most MAX_DOCUMENT_BYTES; hashed as it arrives, never stored) or its SHA-256 as JSON `{"sha256": "..."}`. The answer names no one: for each document with those bytes (oldest received first), its type, current status, school (with its current status, so a document of a since suspended school says so) and signing and receipt times. Too many requests from one address: `429 rate_limited` with `Retry-After`.',
         // Validated for JSON; a multipart body is read and checked by the handler (see config.multipartBody for its shape).
         body: { content: { 'application/json': { schema: VerifyByDigestBody } } },
         response: { 200: VerificationResult },

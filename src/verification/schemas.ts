@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { documentStatuses, documentTypes } from '../facts/documents.js';
-import { StringEnum, Timestamp } from '../http/schemas.js';
 import { sha256HexPattern } from '../facts/identifiers.js';
+import { Nullable, StringEnum } from '../http/schemas.js';
+import { schoolStatuses } from '../schools/tables.js';
 
 export const Sha256 = Type.String({
   pattern: sha256HexPattern,
@@ -31,8 +32,23 @@ export const VerificationResult = Type.Object(
         status: StringEnum(documentStatuses, {
           description: 'as it stands now: a revoked or superseded document says so',
         }),
-        school: Type.Object({ wdoms_id: Type.String(), name: Type.String() }),
-        signed_at: Timestamp,
+        school: Type.Object({
+          wdoms_id: Type.String(),
+          name: Type.String(),
+          status: StringEnum(schoolStatuses, {
+            description:
+              "the school's status now: the document's own status does not change when its school is suspended",
+          }),
+          status_reason: Nullable(Type.String({ description: 'why the school has that status (set when suspended)' })),
+        }),
+        signed_at: Type.String({
+          format: 'date-time',
+          description: "the manifest's iat: the school's own statement of when it signed",
+        }),
+        received_at: Type.String({
+          format: 'date-time',
+          description: 'when the service received it, on its own clock',
+        }),
       }),
     ),
   },

@@ -9,8 +9,14 @@ export async function verifyDigest(db: Executor, sha256: string) {
     documents: rows.map((row) => ({
       type: row.type,
       status: row.status,
-      school: { wdoms_id: row.wdoms_id, name: row.name },
+      school: {
+        wdoms_id: row.wdoms_id,
+        name: row.name,
+        status: row.school_status,
+        status_reason: row.school_status_reason,
+      },
       signed_at: row.signed_at.toISOString(),
+      received_at: row.created_at.toISOString(),
     })),
   };
 }

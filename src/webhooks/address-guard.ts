@@ -16,13 +16,27 @@ export class UnsafeAddressError extends Error {
 }
 
 /**
+ * IPv4-compatible IPv6 addresses (::/96, deprecated by RFC 4291): `[::127.0.0.1]` reaches this
+ * machine on some systems, yet ipaddr.js calls `::7f00:1` ordinary unicast.
+ */
+const ipv4Compatible = ipaddr.parseCIDR('::/96');
+
+/**
  * Why an address may not be called, or null when it may. ipaddr.js names every special range;
  * only 'unicast' (ordinary public addresses) passes, so a range we did not think of is refused.
  * IPv4-mapped IPv6 addresses are judged as the IPv4 address they carry.
  */
 export function unsafeAddress(address: string): UnsafeAddressError | null {
-  if (isIP(address) === 0) return new UnsafeAddressError(address, 'not an IP address');
-  const range = ipaddr.process(address).range();
+  const family = isIP(address);
+  if (family === 0) return new UnsafeAddressError(address, 'not an IP address');
+  // ipaddr.js reads `::127.0.0.1` as the IPv4-mapped `::ffff:127.0.0.1`; the URL parser writes it
+  // as the address it is (`::7f00:1`), the one a socket would connect to.
+  // A zone (`fe80::1%eth0`) names an interface, not part of the address.
+  const canonical = family === 6 ? new URL(`http://[${address.split('%')[0]}]/`).hostname.slice(1, -1) : address;
+  const parsed = ipaddr.parse(canonical);
+  if (parsed.kind() === 'ipv6' && parsed.match(ipv4Compatible) && parsed.range() === 'unicast')
+    return new UnsafeAddressError(address, 'ipv4Compatible');
+  const range = ipaddr.process(canonical).range();
   return range === 'unicast' ? null : new UnsafeAddressError(address, range);
 }
 

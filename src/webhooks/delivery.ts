@@ -6,7 +6,7 @@ import { guardedLookup, literalAddress, unsafeAddress, UnsafeAddressError } from
 import { parseRetryAfter } from './retry-schedule.js';
 
 export interface SenderOptions {
-  /** The whole attempt, from connecting to the response's status line (signing.md: 15 s). */
+  /** The whole attempt, from connecting to the response's status line (docs/signing.md: 15 s). */
   timeoutMs?: number;
   /** WEBHOOK_ALLOW_PRIVATE_NETWORKS: skip the address guard (tests, local development). */
   allowPrivateNetworks?: boolean;

@@ -4,10 +4,11 @@ import type { Config } from '../config.js';
 import { createDatabase } from '../db/database.js';
 import type { DB } from '../db/types.js';
 import { attemptOutcome } from './attempt-outcome.js';
+import { CircuitBreakers } from './circuit-breaker.js';
 import { WebhookSender } from './delivery.js';
 import { NotificationListener } from './listener.js';
 import { deliveryChannel } from './outbox.js';
-import { claimDue, recordOutcomes, type AttemptOutcome, type ClaimedDelivery } from './queue.js';
+import { claimDue, postponeEndpoint, recordOutcomes, type AttemptOutcome, type ClaimedDelivery } from './queue.js';
 import { defaultJitter, defaultRetryDelaysMs, type RetryPolicy } from './retry-schedule.js';
 import { signatureHeader } from './signature.js';
 
@@ -17,9 +18,9 @@ export interface DispatcherOptions {
   logger: Logger;
   /** WEBHOOK_ALLOW_PRIVATE_NETWORKS. */
   allowPrivateNetworks?: boolean;
-  /** Per attempt; signing.md says 15 s. */
+  /** Per attempt; docs/signing.md says 15 s. */
   timeoutMs?: number;
-  /** Waits after each failed attempt; signing.md's schedule by default. */
+  /** Waits after each failed attempt; docs/signing.md's schedule by default. */
   retryDelaysMs?: readonly number[];
   /** Fraction of each wait added at random (0.1: up to 10%). */
   jitter?: number;
@@ -35,6 +36,16 @@ export interface DispatcherOptions {
    * is sent and done well within its lease even when the receiver hangs.
    */
   perEndpointConcurrency?: number;
+  /**
+   * Deliveries of one owner's endpoints (a school's, a program's, the admins') held at once, so one
+   * owner's dead endpoints cannot take every slot; half of `concurrency` by default.
+   */
+  perOwnerConcurrency?: number;
+  /** Attempts in a row with no answer before an endpoint is paused (its circuit breaker opens). */
+  breakerThreshold?: number;
+  /** The first pause of an endpoint that does not answer; doubled on each failed probe, up to breakerMaxCooldownMs. */
+  breakerCooldownMs?: number;
+  breakerMaxCooldownMs?: number;
   /** Kept-alive connections to one receiver host. */
   connectionsPerHost?: number;
   /** How long a claimed delivery stays ours; after it, another dispatcher may take it. Longer than 3 timeouts. */
@@ -86,6 +97,8 @@ export class WebhookDispatcher {
   private readonly batchSize: number;
   private readonly concurrency: number;
   private readonly perEndpointConcurrency: number;
+  private readonly perOwnerConcurrency: number;
+  private readonly breakers: CircuitBreakers;
   private readonly leaseMs: number;
   private readonly disableAfterMs: number;
 
@@ -102,6 +115,7 @@ export class WebhookDispatcher {
   private retryTimer: { at: number; timer: NodeJS.Timeout } | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly perEndpoint = new Map<string, number>();
+  private readonly perOwner = new Map<string, number>();
   private readonly unrecorded: Pending[] = [];
   private readonly writers = new Set<Promise<void>>();
   /**
@@ -128,6 +142,12 @@ export class WebhookDispatcher {
     this.batchSize = options.batchSize ?? 100;
     this.concurrency = options.concurrency ?? 200;
     this.perEndpointConcurrency = Math.min(options.perEndpointConcurrency ?? 64, 2 * connectionsPerHost);
+    this.perOwnerConcurrency = options.perOwnerConcurrency ?? Math.max(1, Math.floor(this.concurrency / 2));
+    this.breakers = new CircuitBreakers({
+      threshold: options.breakerThreshold ?? 5,
+      cooldownMs: options.breakerCooldownMs ?? 30_000,
+      maxCooldownMs: options.breakerMaxCooldownMs ?? 10 * 60_000,
+    });
     this.leaseMs = options.leaseMs ?? Math.max(60_000, timeoutMs * 4);
     this.disableAfterMs = options.disableAfterMs ?? 5 * 24 * 3_600_000;
     // A delivery may wait up to two timeouts for a connection, then take one: the lease must cover all three.
@@ -191,8 +211,11 @@ export class WebhookDispatcher {
             claimed = await claimDue(this.db, {
               limit,
               leaseMs: this.leaseMs,
-              inFlight: this.perEndpoint,
+              inFlight: this.slotsTaken(),
               perEndpoint: this.perEndpointConcurrency,
+              ownersInFlight: this.perOwner,
+              perOwner: this.perOwnerConcurrency,
+              paused: this.breakers.open(),
             });
           } catch (error) {
             this.noteDatabase(error);
@@ -207,6 +230,20 @@ export class WebhookDispatcher {
     } finally {
       this.pumping = false;
     }
+  }
+
+  /**
+   * Slots taken per endpoint, as the claim sees them: an endpoint whose pause is over is let
+   * have one delivery in flight (the probe) and no more until it answers.
+   */
+  private slotsTaken(): ReadonlyMap<string, number> {
+    const probing = this.breakers.halfOpen();
+    if (probing.length === 0) return this.perEndpoint;
+    const taken = new Map(this.perEndpoint);
+    for (const id of probing) {
+      taken.set(id, this.perEndpointConcurrency - 1 + Math.min(this.perEndpoint.get(id) ?? 0, 1));
+    }
+    return taken;
   }
 
   private noteDatabase(error: unknown): void {
@@ -224,6 +261,7 @@ export class WebhookDispatcher {
 
   private launch(delivery: ClaimedDelivery): void {
     this.perEndpoint.set(delivery.endpoint_id, (this.perEndpoint.get(delivery.endpoint_id) ?? 0) + 1);
+    this.perOwner.set(delivery.owner, (this.perOwner.get(delivery.owner) ?? 0) + 1);
     const task = this.deliver(delivery)
       .catch((error: unknown) =>
         this.logger.error({ err: error, delivery_id: delivery.id }, 'webhook dispatcher: delivery failed unexpectedly'),
@@ -233,13 +271,17 @@ export class WebhookDispatcher {
         const left = (this.perEndpoint.get(delivery.endpoint_id) ?? 1) - 1;
         if (left === 0) this.perEndpoint.delete(delivery.endpoint_id);
         else this.perEndpoint.set(delivery.endpoint_id, left);
+        const ownerLeft = (this.perOwner.get(delivery.owner) ?? 1) - 1;
+        if (ownerLeft === 0) this.perOwner.delete(delivery.owner);
+        else this.perOwner.set(delivery.owner, ownerLeft);
         // Claim again when it can bring a useful batch, not after every single send: when the last
         // claim left work behind and half a batch of slots is free, or when an endpoint that had
         // as much in flight as it may have is down to a quarter.
         const free = this.concurrency - this.inFlight.size;
         const refilled = this.moreDue && free === Math.ceil(Math.min(this.batchSize, this.concurrency) / 2);
         const endpointDrained = left === Math.floor(this.perEndpointConcurrency / 4);
-        if (refilled || endpointDrained || this.inFlight.size === 0) this.wake();
+        const ownerDrained = ownerLeft === Math.floor(this.perOwnerConcurrency / 2);
+        if (refilled || endpointDrained || ownerDrained || this.inFlight.size === 0) this.wake();
       });
     this.inFlight.add(task);
   }
@@ -263,9 +305,47 @@ export class WebhookDispatcher {
       },
     });
     this.sent++;
+    this.noteAnswer(delivery.endpoint_id, result.statusCode !== null);
     const outcome = attemptOutcome(delivery, result, startedAt, this.policy);
     if (outcome.status === 'pending' && outcome.next_attempt_at) this.wakeAt(outcome.next_attempt_at.getTime());
     await this.record(outcome);
+  }
+
+  /** Feeds the endpoint's circuit breaker; its pause takes effect as the result is written (writeResults). */
+  private noteAnswer(endpointId: string, answered: boolean): void {
+    const pausedUntil = this.breakers.record(endpointId, answered);
+    if (pausedUntil === undefined) return;
+    this.logger.warn(
+      { endpoint_id: endpointId, paused_until: new Date(pausedUntil).toISOString() },
+      'webhook dispatcher: the endpoint keeps not answering; its deliveries wait until the pause ends',
+    );
+    this.wakeAt(pausedUntil);
+  }
+
+  /**
+   * A retry of a paused endpoint waits for the end of the pause, like its other deliveries. Judged
+   * as the result is written, since the pause may have begun after the attempt ended.
+   */
+  private afterPause(outcome: AttemptOutcome): AttemptOutcome {
+    const pausedUntil = this.breakers.pausedUntil(outcome.endpoint_id);
+    if (!outcome.next_attempt_at || pausedUntil === undefined || outcome.next_attempt_at.getTime() >= pausedUntil)
+      return outcome;
+    return { ...outcome, next_attempt_at: new Date(pausedUntil) };
+  }
+
+  /**
+   * The waiting deliveries of a paused endpoint are moved to the end of its pause, so they neither
+   * take slots nor use up their attempts meanwhile, and other dispatchers leave them too. Done
+   * after the endpoint's results are written, so a retry time written just before cannot undo it.
+   */
+  private async postponePaused(endpointIds: string[]): Promise<void> {
+    for (const endpointId of new Set(endpointIds)) {
+      const pausedUntil = this.breakers.pausedUntil(endpointId);
+      if (pausedUntil === undefined) continue;
+      await postponeEndpoint(this.db, endpointId, new Date(pausedUntil)).catch((error: unknown) =>
+        this.logger.warn({ err: error, endpoint_id: endpointId }, 'webhook dispatcher: could not postpone deliveries'),
+      );
+    }
   }
 
   /** A retry due before the next poll gets its own timer, so short schedules (and tests) are exact. */
@@ -303,7 +383,8 @@ export class WebhookDispatcher {
     try {
       while (this.unrecorded.length > 0) {
         const batch = this.unrecorded.splice(0, 500);
-        await this.writeWithRetry(batch.map((p) => p.outcome));
+        await this.writeWithRetry(batch.map((p) => this.afterPause(p.outcome)));
+        await this.postponePaused(batch.map((p) => p.outcome.endpoint_id));
         for (const pending of batch) pending.done();
       }
     } finally {

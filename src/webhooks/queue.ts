@@ -6,6 +6,8 @@ import type { AttemptRecord, WebhookEventType } from './tables.js';
 export interface ClaimedDelivery {
   id: string;
   endpoint_id: string;
+  /** Whose endpoint it is: `school:<id>`, `program:<id>` or `admin:`. */
+  owner: string;
   event_id: string;
   /** The number of this attempt (1 for the first). */
   attempt_count: number;
@@ -25,7 +27,16 @@ export interface ClaimOptions {
   inFlight: ReadonlyMap<string, number>;
   /** At most this many attempts in flight to one endpoint, so one slow endpoint cannot take every slot. */
   perEndpoint: number;
+  /** Attempts this dispatcher has in flight, by owner (see ClaimedDelivery.owner). */
+  ownersInFlight: ReadonlyMap<string, number>;
+  /** At most this many attempts in flight to one owner's endpoints, so one owner cannot take every slot. */
+  perOwner: number;
+  /** Endpoints not to claim for now (their breaker is open). */
+  paused: readonly string[];
 }
+
+/** The owner key of an endpoint row, as ClaimedDelivery.owner holds it. */
+const ownerOf = (alias: string) => sql.raw(`(${alias}.owner_role || ':' || coalesce(${alias}.owner_id::text, ''))`);
 
 /**
  * Claims due deliveries: locks them with FOR UPDATE SKIP LOCKED (other dispatchers skip them),
@@ -35,25 +46,33 @@ export interface ClaimOptions {
  */
 export async function claimDue(
   db: Kysely<DB>,
-  { limit, leaseMs, inFlight, perEndpoint }: ClaimOptions,
+  { limit, leaseMs, inFlight, perEndpoint, ownersInFlight, perOwner, paused }: ClaimOptions,
 ): Promise<ClaimedDelivery[]> {
   const busy = [...inFlight].filter(([, count]) => count > 0);
-  const full = busy.filter(([, count]) => count >= perEndpoint).map(([id]) => id);
+  const full = [...busy.filter(([, count]) => count >= perEndpoint).map(([id]) => id), ...paused];
+  const busyOwners = [...ownersInFlight].filter(([, count]) => count > 0);
+  const fullOwners = busyOwners.filter(([, count]) => count >= perOwner).map(([owner]) => owner);
   const result = await sql<ClaimedDelivery>`
     with busy as (
       select * from unnest(${busy.map(([id]) => id)}::uuid[], ${busy.map(([, count]) => count)}::int[]) as b(endpoint_id, in_flight)
+    ), busy_owners as (
+      select * from unnest(${busyOwners.map(([owner]) => owner)}::text[], ${busyOwners.map(([, count]) => count)}::int[]) as o(owner, in_flight)
     ), locked as (
       -- Walks the due index in order and stops at the limit; joining anything here would make
-      -- the planner read every due row first.
+      -- the planner read every due row first. The endpoints of owners with every slot they may
+      -- have are looked up once, before the walk.
       select d.id, d.endpoint_id, d.next_attempt_at
       from webhook_deliveries d
       where d.status = 'pending' and d.next_attempt_at <= now()
         and d.endpoint_id <> all (${full}::uuid[])
+        and d.endpoint_id <> all (array(
+          select e.id from webhook_endpoints e where ${ownerOf('e')} = any (${fullOwners}::text[])
+        ))
       order by d.next_attempt_at
       limit ${limit}
       for update skip locked
     ), judged as (
-      select locked.*, endpoint.status = 'enabled' as enabled
+      select locked.*, endpoint.status = 'enabled' as enabled, ${ownerOf('endpoint')} as owner
       from locked join webhook_endpoints endpoint on endpoint.id = locked.endpoint_id
     ), abandoned as (
       update webhook_deliveries d
@@ -62,11 +81,15 @@ export async function claimDue(
     ), picked as (
       select id from (
         select judged.id, judged.next_attempt_at, coalesce(busy.in_flight, 0) as in_flight,
-          row_number() over (partition by judged.endpoint_id order by judged.next_attempt_at) as rank
-        from judged left join busy on busy.endpoint_id = judged.endpoint_id
+          coalesce(busy_owners.in_flight, 0) as owner_in_flight,
+          row_number() over (partition by judged.endpoint_id order by judged.next_attempt_at) as rank,
+          row_number() over (partition by judged.owner order by judged.next_attempt_at) as owner_rank
+        from judged
+        left join busy on busy.endpoint_id = judged.endpoint_id
+        left join busy_owners on busy_owners.owner = judged.owner
         where judged.enabled
       ) ranked
-      where rank + in_flight <= ${perEndpoint}
+      where rank + in_flight <= ${perEndpoint} and owner_rank + owner_in_flight <= ${perOwner}
       order by next_attempt_at
       limit ${limit}
     ), claimed as (
@@ -75,7 +98,7 @@ export async function claimDue(
       from picked where d.id = picked.id
       returning d.id, d.endpoint_id, d.event_id, d.attempt_count
     )
-    select claimed.id, claimed.endpoint_id, claimed.event_id, claimed.attempt_count,
+    select claimed.id, claimed.endpoint_id, ${ownerOf('endpoint')} as owner, claimed.event_id, claimed.attempt_count,
       endpoint.url, endpoint.secret,
       case when endpoint.previous_secret_expires_at > now() then endpoint.previous_secret end as previous_secret,
       event.type, event.data, event.created_at as event_created_at
@@ -84,6 +107,17 @@ export async function claimDue(
     join webhook_events event on event.id = claimed.event_id
   `.execute(db);
   return result.rows;
+}
+
+/**
+ * Moves an endpoint's due and soon-due deliveries to the end of its pause (its breaker opened),
+ * without using up an attempt: they wait instead of each tying up a slot for a timeout.
+ */
+export async function postponeEndpoint(db: Kysely<DB>, endpointId: string, until: Date): Promise<void> {
+  await sql`
+    update webhook_deliveries set next_attempt_at = ${until.toISOString()}::timestamptz
+    where endpoint_id = ${endpointId} and status = 'pending' and next_attempt_at < ${until.toISOString()}::timestamptz
+  `.execute(db);
 }
 
 /** The outcome of one attempt, ready to store. */

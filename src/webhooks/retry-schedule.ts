@@ -1,4 +1,4 @@
-/** signing.md: after a failed attempt, wait 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; then give up. */
+/** docs/signing.md: after a failed attempt, wait 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h; then give up. */
 export const defaultRetryDelaysMs: readonly number[] = [
   5_000,
   5 * 60_000,

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated, Selectable } from 'kysely';
 import type { CreatedAt, UpdatedAt } from '../db/columns.js';
 
-/** Every event a webhook endpoint can subscribe to (api.md, "Webhooks"). */
+/** Every event a webhook endpoint can subscribe to (docs/api.md, "Webhooks"). */
 export const webhookEventTypes = [
   'document.verified',
   'document.unmatched',

@@ -16,8 +16,59 @@ function theDocument(world: AccessWorld): Promise<string> {
   return id;
 }
 
+/**
+ * Documents of the world's applicant in the states that narrow what the applicant sees: one whose
+ * names did not match (waiting for review), and one an operator then rejected as not theirs.
+ */
+const unconfirmed = new WeakMap<AccessWorld, Promise<{ waiting: string; rejected: string }>>();
+
+function unconfirmedDocuments(world: AccessWorld) {
+  let found = unconfirmed.get(world);
+  if (found === undefined) {
+    found = (async () => {
+      const waiting = await schoolADocument(world, { family_name: 'Someone-Else' });
+      const rejected = await schoolADocument(world, { date_of_birth: '1990-01-01' });
+      await world.asAdmin({
+        method: 'POST',
+        url: `/v1/documents/${rejected}/review`,
+        payload: { decision: 'reject', note: 'another student of the school' },
+      });
+      return { waiting, rejected };
+    })();
+    unconfirmed.set(world, found);
+  }
+  return found;
+}
+
 // Readers of a document: admin, its school, its applicant. School B and an unreleased program are told it does not exist.
 const readers = { anonymous: 401, admin: 200, school_a: 200, school_b: 404, applicant: 200, program: 404 };
+// While the document waits for review, its applicant sees that it is there, not what it says.
+const waitingContent = { ...readers, applicant: 403 };
+const waitingCodes = { applicant: 'identity_unconfirmed' } as const;
+// A rejected document is no longer linked to the applicant: to them it does not exist.
+const rejectedReaders = { ...readers, applicant: 404 };
+
+const stateRows = (['', '/content', '/events', '/receipt'] as const).flatMap((path) => [
+  {
+    operation: `GET /v1/documents/{id}${path}`,
+    state: 'needs_review',
+    expect: path === '/content' || path === '/receipt' ? waitingContent : readers,
+    codes: waitingCodes,
+    request: async (world: AccessWorld) => ({
+      method: 'GET' as const,
+      url: `/v1/documents/${(await unconfirmedDocuments(world)).waiting}${path}`,
+    }),
+  },
+  {
+    operation: `GET /v1/documents/{id}${path}`,
+    state: 'rejected',
+    expect: rejectedReaders,
+    request: async (world: AccessWorld) => ({
+      method: 'GET' as const,
+      url: `/v1/documents/${(await unconfirmedDocuments(world)).rejected}${path}`,
+    }),
+  },
+]);
 
 export default defineAccessMatrix({
   name: 'documents and letters',
@@ -81,9 +132,10 @@ export default defineAccessMatrix({
       request: (world) => ({
         method: 'POST',
         url: `/v1/applicants/${world.applicant.id}/letter-requests`,
-        payload: { author_name: 'Dr. Kofi Mensah', waive_right_to_view: true },
+        payload: { school_id: world.schoolA.id, author_name: 'Dr. Kofi Mensah', waive_right_to_view: true },
       }),
     },
+    ...stateRows,
     {
       operation: 'GET /v1/applicants/{id}/letter-requests',
       expect: { anonymous: 401, admin: 200, school_a: 403, school_b: 403, applicant: 200, program: 403 },

@@ -21,7 +21,12 @@ const applicant = [
 
 /** The service's side: verifies with the school's registered public key only. */
 function registryOf(pair: SigningKeyPair) {
-  const key: RegisteredManifestKey = { jwk: pair.publicJwk, alg: pair.publicJwk.alg as string, status: 'active' };
+  const key: RegisteredManifestKey = {
+    jwk: pair.publicJwk,
+    alg: pair.publicJwk.alg as string,
+    status: 'active',
+    created_at: new Date(Date.now() - 60_000),
+  };
   return { expectedIssuer: school, keyFor: async (kid: string) => (kid === pair.publicJwk.kid ? key : undefined) };
 }
 

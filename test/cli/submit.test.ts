@@ -16,6 +16,9 @@ import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
 type Run = Finished;
 
 /** Runs `emswp` as a school officer would: the compiled command, in the officer's folder, with only the environment given. */
+// About twenty runs of the built CLI against a real server: over the default 2 minutes on a busy machine.
+t.setTimeout(300_000);
+
 const emswp = (args: string[], cwd: string, env: Record<string, string> = {}): Promise<Run> =>
   runEmswp(args, env, { cwd });
 

@@ -44,7 +44,11 @@ t.test('a newcomer mints a token for each role from the development issuer', asy
   ];
   for (const [index, run] of runs.entries()) {
     t.equal(run.code, 0, `exit 0 (${run.stderr.trim()})`);
-    t.equal(run.stderr, '', 'nothing on stderr');
+    t.match(
+      run.stderr,
+      /^emswp: (token signed with the development issuer key in|warning: DATA_DIR .* had no development issuer key)/,
+      'stderr names the key',
+    );
     const token = run.stdout.trim();
     t.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/, 'stdout is just the JWT');
     t.same(await verifyPrinted(dataDir, token), expected[index], `it speaks for ${JSON.stringify(expected[index])}`);
@@ -54,6 +58,25 @@ t.test('a newcomer mints a token for each role from the development issuer', asy
     0o600,
     'the private key file is readable by its owner only',
   );
+});
+
+t.test('the token command says which key signed, and warns when it had to make one', async (t) => {
+  const serverDataDir = t.testdir({ server: {}, elsewhere: {} });
+  const server = `${serverDataDir}/server`;
+  await developmentIssuerKey(server);
+  const used = await runEmswp(['token', '--role', 'admin'], { DATA_DIR: server });
+  t.equal(used.code, 0);
+  t.equal(used.stderr, `emswp: token signed with the development issuer key in ${developmentKeyFile(server)}\n`);
+
+  // Another DATA_DIR than the server's: a new key, whose tokens that server refuses.
+  const elsewhere = `${serverDataDir}/elsewhere`;
+  const made = await runEmswp(['token', '--role', 'admin'], { DATA_DIR: elsewhere });
+  t.equal(made.code, 0, 'the token is still printed');
+  t.equal(
+    made.stderr,
+    `emswp: warning: DATA_DIR ${elsewhere} had no development issuer key, so a new one was made in ${developmentKeyFile(elsewhere)}; a server using another DATA_DIR will refuse this token (401): run \`emswp token\` with the server's DATA_DIR\n`,
+  );
+  await t.rejects(verifyPrinted(server, made.stdout.trim()), 'the server with the other DATA_DIR refuses it');
 });
 
 t.test('the lifetime and audience follow --ttl and AUTH_AUDIENCE', async (t) => {

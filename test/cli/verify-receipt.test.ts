@@ -127,3 +127,32 @@ t.test('a tampered receipt, one signed by another key, and a different file are 
   t.match(otherFile.stderr, /^emswp: receipt not valid: the file is not this document/m);
   t.match(notAReceipt.stderr, /^emswp: the receipt file is JSON without a "receipt" string/m);
 });
+
+t.test(
+  "a receipt shows the school's standing and the service's receipt time beside the school's signing time",
+  async (t) => {
+    const suspendedSchool = {
+      ...payload.document.school,
+      name: 'University of Ibadan',
+      status: 'suspended' as const,
+      status_reason: 'accreditation withdrawn',
+    };
+    const later = await signReceipt(signingKey(), {
+      ...payload,
+      document: { ...payload.document, school: suspendedSchool, received_at: '2026-01-15T12:00:01.250Z' },
+    });
+    const folder = t.testdir({ 'receipt.jwt': later, 'jwks.json': JSON.stringify({ keys: [service.publicJwk] }) });
+    const run = await emswp(['verify-receipt', 'receipt.jwt', '--jwks', 'jwks.json'], folder);
+    t.equal(run.code, 0, run.stderr);
+    t.match(run.stdout, /Status +verified\n/, "the document's own status is unchanged");
+    t.match(
+      run.stdout,
+      /School +University of Ibadan \(F0001234\), suspended \(accreditation withdrawn\) when the receipt was signed/,
+    );
+    t.match(
+      run.stdout,
+      /Signed at +2026-01-15T11:59:00.000Z with the school's key school-key-1 \(the school's clock\)/,
+    );
+    t.match(run.stdout, /Received at +2026-01-15T12:00:01.250Z/);
+  },
+);

@@ -79,6 +79,8 @@ t.test(
       [
         { type: 'release.created', document_id: oldId },
         { type: 'document.superseded', document_id: oldId },
+        // The verified replacement takes the release over, and the program hears it with the supersede.
+        { type: 'document.verified', document_id: newId },
         { type: 'document.revoked', document_id: newId },
       ],
       'the program hears from its release on, and follows the release to the replacement',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import t from 'tap';
 import type { DocumentView } from '../../src/documents/views.js';
 import { pdf, submit } from '../support/documents.js';
@@ -128,7 +129,14 @@ t.test('revoking a key as compromised revokes what it signed from that moment on
   const school = await registerSchool(ctx);
   const applicant = await registerApplicant(ctx);
   const now = Math.floor(Date.now() / 1000);
+  // The key has been registered for a day, and the first document arrived two hours ago.
+  await sql`update school_keys set created_at = now() - interval '1 day' where kid = ${school.key.publicJwk.kid}`.execute(
+    ctx.db,
+  );
   const before = await submit(ctx, school, applicant, { iat: now - 7200 });
+  await sql`update documents set created_at = now() - interval '2 hours' where id = ${before.document.id}`.execute(
+    ctx.db,
+  );
   const after = await submit(ctx, school, applicant, { iat: now - 60 });
   const compromisedAt = new Date((now - 3600) * 1000).toISOString();
   const response = await post(ctx, `/v1/schools/${school.id}/keys/${school.key.publicJwk.kid}/revoke`, school.token, {
@@ -151,6 +159,7 @@ t.test('letters: the waiver the applicant chose decides whether they may read it
   const request = async (waive: boolean) =>
     (
       await post(ctx, `/v1/applicants/${applicant.id}/letter-requests`, applicant.token, {
+        school_id: school.id,
         author_name: 'Prof. Ngozi Eze',
         author_email: 'eze@example.edu',
         waive_right_to_view: waive,
@@ -192,12 +201,19 @@ t.test('letters: the waiver the applicant chose decides whether they may read it
       document_id: waivedLetter.document.id,
       waive_right_to_view: true,
     },
-    { letter_id: open.letter_id, status: 'received', document_id: openLetter.document.id, waive_right_to_view: false },
+    {
+      letter_id: open.letter_id,
+      school_id: school.id,
+      status: 'received',
+      document_id: openLetter.document.id,
+      waive_right_to_view: false,
+    },
   ]);
   const other = await registerApplicant(ctx);
   expectProblem(
     t,
     await post(ctx, `/v1/applicants/${applicant.id}/letter-requests`, other.token, {
+      school_id: school.id,
       author_name: 'x',
       waive_right_to_view: true,
     }),
@@ -251,6 +267,7 @@ t.test('lists page with cursors and filter by type, status and time', async (t) 
   for (const type of ['transcript', 'mspe', 'transcript', 'lor'] as const) {
     if (type === 'lor') {
       const letter = await post(ctx, `/v1/applicants/${applicant.id}/letter-requests`, applicant.token, {
+        school_id: school.id,
         author_name: 'Dr. A',
         waive_right_to_view: false,
       });

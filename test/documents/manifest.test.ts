@@ -15,6 +15,8 @@ import { ProblemError } from '../../src/http/problem.js';
 const school = 'F0001234';
 const now = new Date('2026-01-15T12:00:00Z');
 const nowSeconds = Math.floor(now.getTime() / 1000);
+/** When the test keys were registered: a day before `now`. */
+const registeredAt = new Date(now.getTime() - 24 * 3600 * 1000);
 
 function transcriptPayload(overrides: Record<string, unknown> = {}): ManifestPayload {
   return {
@@ -38,7 +40,12 @@ class Registry {
   lookups: string[] = [];
 
   add(pair: SigningKeyPair, status: RegisteredManifestKey['status'] = 'active'): this {
-    this.keys.set(pair.publicJwk.kid as string, { jwk: pair.publicJwk, alg: pair.publicJwk.alg as string, status });
+    this.keys.set(pair.publicJwk.kid as string, {
+      jwk: pair.publicJwk,
+      alg: pair.publicJwk.alg as string,
+      status,
+      created_at: registeredAt,
+    });
     return this;
   }
 
@@ -386,6 +393,27 @@ t.test('payload refusals (signed by the right key, so only the content is wrong)
     ['an iat in milliseconds far ahead', { ...base, iat: now.getTime() }, '/iat', /future/],
     ['an iat 301 seconds ahead', { ...base, iat: nowSeconds + 301 }, '/iat', /future/],
     [
+      'an iat more than 5 minutes before its key was registered',
+      { ...base, iat: Math.floor(registeredAt.getTime() / 1000) - 301 },
+      '/iat',
+      /before the signing key was registered/,
+    ],
+    ['an iat of 0 (1970)', { ...base, iat: 0 }, '/iat', /before the signing key was registered/],
+    ['a jti with a zero-width space', { ...base, jti: 'submission\u200b1' }, '/jti', /format characters/],
+    ['a jti with a right-to-left override', { ...base, jti: 'invoice-\u202egpj.exe' }, '/jti', /format characters/],
+    [
+      'a repeated member name (last one wins in JSON.parse, first one elsewhere)',
+      JSON.stringify(base).replace('{', '{"iss":"F0009999",'),
+      '/iss',
+      /appears more than once/,
+    ],
+    [
+      'a repeated member name spelled with an escape',
+      JSON.stringify(base).replace('"jti"', '"\\u006ati":"x","jti"'),
+      '/jti',
+      /appears more than once/,
+    ],
+    [
       'a 7 digit ECFMG ID',
       { ...base, applicant: { ...base.applicant, ecfmg_id: '1234567' } },
       '/applicant/ecfmg_id',
@@ -445,6 +473,27 @@ t.test('payload refusals (signed by the right key, so only the content is wrong)
       if (typeof payload !== 'string') t.match(error?.detail, path);
     });
   }
+});
+
+t.test('an iat older than MANIFEST_MAX_AGE, though after the key was registered', async (t) => {
+  const registry = new Registry().add(ed);
+  const compact = await signManifest(ed.privateJwk, transcriptPayload({ iat: nowSeconds - 7200 }));
+  await rejectsWith(
+    t,
+    verifyManifest(compact, registry.options({ maxAgeSeconds: 3600 })),
+    'manifest_invalid',
+    /more than 3600 seconds ago \(MANIFEST_MAX_AGE\)/,
+  );
+  t.ok(await verifyManifest(compact, registry.options({ maxAgeSeconds: 7300 })), 'accepted within the window');
+});
+
+t.test('a protected header with a repeated member name', async (t) => {
+  const registry = new Registry().add(ed);
+  const header = `{"alg":"EdDSA","kid":${JSON.stringify(ed.publicJwk.kid)},"typ":"emswp-manifest+jwt","kid":"other"}`;
+  const input = `${b64(header)}.${b64(JSON.stringify(transcriptPayload()))}`;
+  const key = createPrivateKey({ key: ed.privateJwk as import('node:crypto').JsonWebKey, format: 'jwk' });
+  const compact = `${input}.${b64(nodeSign(null, Buffer.from(input), key))}`;
+  await rejectsWith(t, verifyManifest(compact, registry.options()), 'manifest_invalid', /"kid" twice/);
 });
 
 t.test('an issuer other than the calling school, checked after the signature', async (t) => {

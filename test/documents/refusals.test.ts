@@ -283,7 +283,7 @@ t.test('letters must answer an open request of the same applicant', async (t) =>
         method: 'POST',
         url: `/v1/applicants/${who.id}/letter-requests`,
         headers: bearer(who.token),
-        payload: { author_name: 'Dr. Adaeze Nwosu', waive_right_to_view: true },
+        payload: { school_id: school.id, author_name: 'Dr. Adaeze Nwosu', waive_right_to_view: true },
       })
     ).json().letter_id as string;
 

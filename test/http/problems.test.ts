@@ -56,7 +56,7 @@ t.test('an unknown route is a 404 problem, with or without a token', async (t) =
   t.equal(anonymous.detail, 'No route GET /v1/nothing-here.', 'the detail names the path without its query');
   expectProblem(t, await app.inject({ method: 'GET', url: '/v1/nothing-here', headers: bearer(token) }), 'not_found');
   expectProblem(t, await app.inject({ method: 'GET', url: '/nothing-here' }), 'not_found');
-  expectProblem(t, await app.inject({ method: 'DELETE', url: '/healthz' }), 'not_found');
+  expectProblem(t, await app.inject({ method: 'DELETE', url: '/healthz' }), 'method_not_allowed');
 });
 
 t.test('a body that is not JSON is 400 malformed_json', async (t) => {

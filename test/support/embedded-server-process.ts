@@ -8,7 +8,16 @@ import { startEmbeddedPostgres } from '../../src/db/embedded-postgres.js';
 const directory = process.argv[2];
 if (!directory) throw new Error('usage: embedded-server-process.ts <directory>');
 
-const server = await startEmbeddedPostgres({ directory });
+let server: Awaited<ReturnType<typeof startEmbeddedPostgres>>;
+try {
+  server = await startEmbeddedPostgres({ directory });
+} catch (error) {
+  // One line for the person running the tests, not a stack trace.
+  console.error(
+    `# cannot start the embedded PostgreSQL: ${(error as Error).message} (or run the tests with DATABASE_URL set)`,
+  );
+  process.exit(1);
+}
 let stopping = false;
 const stop = async () => {
   if (stopping) return;

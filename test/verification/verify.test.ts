@@ -34,15 +34,21 @@ t.test('anyone holding a PDF learns whether it is genuine, and nothing about who
       {
         type: 'transcript',
         status: 'verified',
-        school: { wdoms_id: school.wdoms_id, name: school.name },
+        // The school's standing now (with the reason the operator gave), beside the document's own status.
+        school: { wdoms_id: school.wdoms_id, name: school.name, status: 'active', status_reason: 'vetted' },
         signed_at: document.signed_at,
+        received_at: document.created_at,
       },
     ],
   };
 
   const asked = await byDigest(ctx, sha256(file));
   t.equal(asked.statusCode, 200, asked.body);
-  t.same(asked.json(), expected, 'by SHA-256: type, status, school and signing time, nothing more');
+  t.same(
+    asked.json(),
+    expected,
+    'by SHA-256: type, status, school and its standing, signing and receipt times, nothing more',
+  );
   t.equal(asked.headers['cache-control'], 'no-store');
   for (const personal of [
     applicant.ecfmg_id,

@@ -27,6 +27,10 @@ t.test('only ordinary public addresses pass', async (t) => {
     ['64:ff9b::a00:1', 'rfc6052'],
     ['2002:a00:1::1', '6to4'],
     ['2001:db8::1', 'reserved'],
+    // IPv4-compatible (::/96), however it is written: a URL's [::127.0.0.1] arrives as ::7f00:1.
+    ['::127.0.0.1', 'ipv4Compatible'],
+    ['::7f00:1', 'ipv4Compatible'],
+    ['::8.8.8.8', 'ipv4Compatible'],
   ];
   for (const [address, range] of refused) {
     const refusal = unsafeAddress(address);
@@ -58,6 +62,9 @@ t.test('with the safety on, the sender connects to no private address, by litera
     t.match(result, { succeeded: false, statusCode: null }, url);
     t.match(result.error, /is not a public address \(loopback\)/);
   }
+  const compatible = await sender.send({ url: `http://[::127.0.0.1]:${port}/hooks`, headers: {}, body: '{}' });
+  t.match(compatible, { succeeded: false, statusCode: null }, 'an IPv4-compatible address is not called');
+  t.match(compatible.error, /is not a public address \(ipv4Compatible\)/);
   t.equal(receiver.requests.length, 0, 'the receiver was never reached');
 
   const allowed = new WebhookSender({ timeoutMs: 2_000, allowPrivateNetworks: true });

@@ -71,7 +71,15 @@ t.test('deliveries held by a dispatcher that died come back when its lease ends'
   });
 
   // A dispatcher claims the delivery and dies before sending it.
-  const claimed = await claimDue(db, { limit: 10, leaseMs: 800, inFlight: new Map(), perEndpoint: 10 });
+  const claimed = await claimDue(db, {
+    limit: 10,
+    leaseMs: 800,
+    inFlight: new Map(),
+    perEndpoint: 10,
+    ownersInFlight: new Map(),
+    perOwner: 10,
+    paused: [],
+  });
   t.equal(claimed.length, 1);
   const claimedAt = Date.now();
 

@@ -237,6 +237,16 @@ t.test('bad registrations are refused with a clear code and store nothing', asyn
       'webhook_url_invalid',
     ],
     ['a hex-written loopback', { url: 'http://0x7f.1/hooks', events: ['document.verified'] }, 'webhook_url_invalid'],
+    [
+      'an IPv4-compatible loopback (::/96)',
+      { url: 'http://[::127.0.0.1]/hooks', events: ['document.verified'] },
+      'webhook_url_invalid',
+    ],
+    [
+      'an IPv4-compatible public address (::/96)',
+      { url: 'http://[::8.8.8.8]/hooks', events: ['document.verified'] },
+      'webhook_url_invalid',
+    ],
     ['localhost', { url: 'http://localhost:3000/hooks', events: ['document.verified'] }, 'webhook_url_invalid'],
     [
       'a URL over 2048 characters',
