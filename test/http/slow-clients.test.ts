@@ -112,3 +112,13 @@ t.test('a request that is not HTTP is a 400 problem+json', async (t) => {
   t.match(answer.headers['content-type'], /^application\/problem\+json/);
   t.match(JSON.parse(answer.body), { status: 400, code: 'bad_request' });
 });
+
+t.test('a kept-alive connection left idle after its answer is closed after the keep-alive timeout', async (t) => {
+  const { app } = await buildTestApp(t, { HTTP_KEEP_ALIVE_TIMEOUT_MS: '300' });
+  const port = await listening(t, app);
+  const client = await rawConnection(port);
+  client.socket.write('GET /healthz HTTP/1.1\r\nHost: emswp.test\r\n\r\n');
+  const closedAfter = await within(client.closed, 3_000);
+  t.equal(parseResponse(client.received()).status, 200);
+  t.ok(closedAfter !== undefined && closedAfter < 2_000, `closed by the server after ${closedAfter} ms`);
+});
