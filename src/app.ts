@@ -28,6 +28,7 @@ import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { validatorCompilers } from './http/validation.js';
 import { letterRoutes } from './letters/routes.js';
+import { portal } from './portal/portal.js';
 import { programRoutes } from './programs/routes.js';
 import { receiptRoutes } from './receipts/routes.js';
 import { releaseRoutes } from './releases/routes.js';
@@ -129,6 +130,7 @@ export async function buildApp({
   await app.register(disclosureRoutes, { prefix: '/v1' });
   await app.register(receiptRoutes, { prefix: '/v1' });
   await app.register(verificationRoutes, { prefix: '/v1' });
+  await app.register(portal, { config });
 
   return app;
 }

@@ -49,6 +49,15 @@ export interface Config {
   verifyRateLimit: number;
   trustProxy: boolean;
   shutdownGraceMs: number;
+  /** The portal's sign-in: an OpenID provider the portal's browsers are sent to, as a public client. */
+  portal: {
+    /** Unset when AUTH_ISSUER is not a URL and PORTAL_OIDC_ISSUER is not given: the portal cannot sign anyone in. */
+    oidcIssuer: string | undefined;
+    oidcClientId: string;
+    oidcScopes: string;
+    /** The service's own address, where the development OpenID provider is mounted (under /dev/oidc). */
+    baseUrl: string;
+  };
 }
 
 export const developmentIssuer = 'urn:emswp:development-issuer';
@@ -148,6 +157,8 @@ export function loadConfig(env: Env = process.env): Config {
   const baseUrl =
     publicUrl?.toString().replace(/\/$/, '') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  const portalIssuer = url(env, 'PORTAL_OIDC_ISSUER', ['https:', 'http:'])?.toString().replace(/\/$/, '');
+
   return {
     port,
     host,
@@ -176,5 +187,18 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     // Zero would leave no time for any request to finish: every stop would be a forced one.
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 100, 600_000),
+    portal: {
+      // The development issuer is not a URL: its portal sign-in is the development OpenID provider.
+      oidcIssuer:
+        portalIssuer ??
+        (issuer === undefined
+          ? `${baseUrl}/dev/oidc`
+          : /^https?:\/\//.test(issuer)
+            ? issuer.replace(/\/$/, '')
+            : undefined),
+      oidcClientId: read(env, 'PORTAL_OIDC_CLIENT_ID') ?? 'emswp-portal',
+      oidcScopes: read(env, 'PORTAL_OIDC_SCOPES') ?? 'openid emswp',
+      baseUrl,
+    },
   };
 }
