@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { defaultMaxDocumentBytes } from './documents/limits.js';
 
 /** Raised for a bad setting; its message is one line naming the variable, shown to the operator as is. */
 export class ConfigError extends Error {
@@ -176,7 +177,7 @@ export function loadConfig(env: Env = process.env): Config {
       issuer: read(env, 'SERVICE_ISSUER') ?? baseUrl,
       signingKeyFile: read(env, 'SERVICE_SIGNING_KEY_FILE'),
     },
-    maxDocumentBytes: integer(env, 'MAX_DOCUMENT_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    maxDocumentBytes: integer(env, 'MAX_DOCUMENT_BYTES', defaultMaxDocumentBytes, 1024, 1024 * 1024 * 1024),
     mspeReleaseAt: timestamp(env, 'MSPE_RELEASE_AT'),
     webhooks: {
       worker: boolean(env, 'WEBHOOK_WORKER', true),
