@@ -246,8 +246,8 @@ function duplicateProblems<F extends BatchFile>(rows: BatchRow[], planned: Map<n
 /**
  * Checks every row of a parsed batch against the files given, before anything is sent: values by
  * the manifest's rules, each file present, non-empty, within the size limit and a PDF, no file
- * given that no row names, no row twice. Returns every problem at once; each file is read once, to
- * hash it, and rows whose values are already wrong are not read at all.
+ * given that no row names, no row twice. Returns every problem at once, a row's file problems beside
+ * its value problems; each file is read once, to sniff and hash it.
  */
 export async function checkBatch<F extends BatchFile>(
   parsed: ParsedBatchCsv,
