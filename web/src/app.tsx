@@ -82,6 +82,9 @@ function Header() {
                 <a href="/school/submit">Submit</a>
               </li>
               <li>
+                <a href="/school/batch">Batch</a>
+              </li>
+              <li>
                 <a href="/school/documents">Documents</a>
               </li>
               <li>

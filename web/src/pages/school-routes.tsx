@@ -3,6 +3,7 @@ import { Notice } from '../components';
 import { signIn, useSession } from '../lib/auth';
 import { SchoolScope } from '../school-context';
 import { NotFoundPage } from './not-found';
+import { SchoolBatchPage } from './school-batch';
 import { SchoolDocumentPage } from './school-document';
 import { SchoolDocumentsPage } from './school-documents';
 import { SchoolKeysPage } from './school-keys';
@@ -30,6 +31,7 @@ export function SchoolRoutes() {
         <Route path="/" component={SchoolOverviewPage} />
         <Route path="/keys" component={SchoolKeysPage} />
         <Route path="/submit" component={SchoolSubmitPage} />
+        <Route path="/batch" component={SchoolBatchPage} />
         <Route path="/documents" component={SchoolDocumentsPage} />
         <Route path="/documents/:id" component={SchoolDocumentPage} />
         <Route path="/webhooks" component={SchoolWebhooksPage} />
