@@ -70,8 +70,8 @@ export async function devOidcProvider(app: FastifyInstance, options: DevProvider
       Session: 8 * 60 * 60,
       Grant: 8 * 60 * 60,
     },
-    // The portal and this provider share an origin: no browser needs cross-origin access.
-    clientBasedCORS: () => false,
+    // Browsers send Origin even on same-origin POSTs (the token request): only the portal's own is allowed.
+    clientBasedCORS: (_ctx, origin) => origin === new URL(options.baseUrl).origin,
     features: {
       devInteractions: { enabled: false },
       resourceIndicators: {

@@ -73,3 +73,10 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   )) as AxeViolation[];
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/** The keys page's own button: a key made and kept in this browser, its public half registered. */
+export async function makeKeyInBrowser(page: Page): Promise<void> {
+  await page.getByRole('link', { name: 'Keys' }).click();
+  await page.getByRole('button', { name: 'Make a new key in this browser' }).click();
+  await page.getByText(/A new key was made in this browser and registered/).waitFor();
+}

@@ -108,7 +108,11 @@ export function SchoolBatchPage() {
       setProblems(outcome.problems);
       setPlanned(outcome.problems.length === 0 ? outcome.rows : undefined);
     } catch (failure) {
-      setError(messageOf(failure));
+      setError(
+        failure instanceof DOMException && failure.name === 'NotReadableError'
+          ? 'A file could not be read: it changed after it was chosen. Choose the CSV and the PDFs again.'
+          : messageOf(failure),
+      );
     } finally {
       setBusy(false);
       setProgress(undefined);
