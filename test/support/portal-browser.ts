@@ -80,3 +80,23 @@ export async function makeKeyInBrowser(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Make a new key in this browser' }).click();
   await page.getByText(/A new key was made in this browser and registered/).waitFor();
 }
+
+/** The name a person hears for the focused element: its label, or its text. */
+async function focusedName(page: Page): Promise<string> {
+  return page.evaluate(`(() => {
+    const el = document.activeElement;
+    if (!el) return '';
+    const label = el.labels && el.labels[0] ? el.labels[0].textContent : '';
+    return (label || el.getAttribute('aria-label') || el.textContent || '').trim();
+  })()`);
+}
+
+/** Presses Tab until the focus is on the element named `name`, as a keyboard user would. */
+export async function tabTo(page: Page, name: string | RegExp, maxPresses = 80): Promise<void> {
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press('Tab');
+    const current = await focusedName(page);
+    if (typeof name === 'string' ? current === name : name.test(current)) return;
+  }
+  throw new Error(`Tab never reached ${String(name)}`);
+}

@@ -217,7 +217,11 @@ export function SchoolKeysPage() {
                           onDone={() => (setRevoking(undefined), reload())}
                         />
                       ) : (
-                        <button type="button" onClick={() => setRevoking(key.kid)}>
+                        <button
+                          type="button"
+                          onClick={() => setRevoking(key.kid)}
+                          aria-label={`Revoke key ${key.kid.slice(0, 12)}…`}
+                        >
                           Revoke…
                         </button>
                       ))}
