@@ -67,7 +67,7 @@ export function SchoolDocumentPage() {
         {documentTypeWords[d.type] ?? d.type} for ECFMG ID {d.ecfmg_id}
       </h1>
       <Notice kind={d.status === 'verified' ? 'success' : 'info'}>
-        <strong>{documentStatusShort[d.status] ?? d.status}.</strong> {documentStatusWords[d.status]}
+        <strong>{documentStatusWords[d.status] ?? d.status}</strong>
         {d.status_reason && <> Reason: {d.status_reason}.</>}
       </Notice>
       <dl class="facts">
