@@ -67,3 +67,58 @@ t.test(
     t.equal(stored.items.length, 20, 'nothing was stored twice');
   },
 );
+
+t.test('a sign-in that runs out in the middle of a batch stops it; signed in again, the rest is sent', async (t) => {
+  const world = await startPortal(t);
+  const school = await world.activeSchool('Ibadan College of Medicine');
+  const applicant = await world.applicant({ given_name: 'Tunde', family_name: 'Adeyemi', date_of_birth: '1996-09-09' });
+  const directory = t.testdir({});
+  const pdfs: string[] = [];
+  const rows = ['file,type,ecfmg_id,given_name,family_name,date_of_birth'];
+  for (let i = 1; i <= 8; i++) {
+    const path = join(directory, `letter-${i}.pdf`);
+    await writeFile(path, pdfBytes(`adeyemi ${i}`));
+    pdfs.push(path);
+    rows.push(`letter-${i}.pdf,transcript,${applicant.ecfmg_id},Tunde,Adeyemi,1996-09-09`);
+  }
+  const csv = join(directory, 'batch.csv');
+  await writeFile(csv, rows.join('\n'));
+  const page = await world.newPage();
+  await signInAs(page, new RegExp(school.wdoms_id));
+  await page.getByRole('heading', { name: school.name }).waitFor();
+  await makeKeyInBrowser(page);
+  await page.getByRole('link', { name: 'Batch' }).click();
+  await page.getByLabel('The batch CSV').setInputFiles(csv);
+  await page.getByLabel('The PDFs it names').setInputFiles(pdfs);
+  await page.getByRole('button', { name: 'Check the batch' }).click();
+
+  // After three uploads the API starts refusing the token, as it does once it has expired.
+  let uploads = 0;
+  await page.route('**/v1/documents', async (route) => {
+    if (route.request().method() !== 'POST' || ++uploads <= 3) return route.continue();
+    await route.fulfill({
+      status: 401,
+      contentType: 'application/problem+json',
+      headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+      body: JSON.stringify({ status: 401, code: 'invalid_token', detail: 'The token has expired.' }),
+    });
+  });
+  await page.getByRole('button', { name: 'Sign and send 8 documents' }).click();
+  await page.getByText(/The batch stopped: /).waitFor();
+  await page.getByText('You are signed out: your sign-in has expired. What you typed on this page is kept.').waitFor();
+  const stored = (await world.asAdmin<{ items: unknown[] }>('GET', '/v1/documents')).items.length;
+  t.ok(stored >= 3 && stored < 8, `the batch stopped rather than sending every row to be refused (${stored} stored)`);
+
+  await page.unroute('**/v1/documents');
+  const popup = page.waitForEvent('popup');
+  await page.getByRole('button', { name: 'Sign in again' }).click();
+  await (await popup).waitForEvent('close');
+  await page.getByRole('button', { name: /Send the \d failed rows? again/ }).click();
+  await page.getByText(/already received, 0 failed\./).waitFor();
+  t.equal(
+    await page.getByRole('cell', { name: /^(Sent|Already received earlier).*: Verified$/ }).count(),
+    8,
+    'every row ends verified',
+  );
+  t.equal((await world.asAdmin<{ items: unknown[] }>('GET', '/v1/documents')).items.length, 8, 'each stored once');
+});

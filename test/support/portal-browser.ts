@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Test } from 'tap';
@@ -14,6 +14,11 @@ export interface PortalWorld extends PortalApp {
 
 /** The service on a port and one Chromium for the whole test file, as Playwright's own runner would. */
 export async function startPortal(t: Test, env: Record<string, string> = {}): Promise<PortalWorld> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(
+      `Chromium is not at ${chromiumPath}: the portal's browser tests need it (apt-get install -y chromium, or set CHROMIUM_PATH)`,
+    );
+  }
   const portal = await startPortalApp(t, env);
   const browser = await chromium.launch({
     executablePath: chromiumPath,
