@@ -258,3 +258,33 @@ t.test('keys that cannot sign for the school are refused plainly and nothing is 
   );
   t.same(await storedCounts(s.ctx), { documents: 0, chunks: 0, events: 0, received_letters: 0 }, 'nothing stored');
 });
+
+t.test(
+  'a missing CSV, a bad --concurrency, a PDF over --max-document-bytes and an unreachable service each get one clear line',
+  async (t) => {
+    const s = await setup(t, 1);
+    const rows = await transcripts(s, 2);
+    await writeFile(join(s.batchDir, 'large.pdf'), pdf('large', 4096));
+    await writeCsv(s, [...rows, { ...(rows[0] as Row), file: 'large.pdf' }]);
+
+    const missing = await submitBatch(s, ['nowhere.csv', '--key', 'school-key.json']);
+    t.equal(missing.code, 1);
+    t.match(missing.stderr, /^emswp: no batch CSV at \S+nowhere\.csv$/m);
+
+    const concurrency = await submitBatch(s, batchArgs(['--concurrency', '0']));
+    t.equal(concurrency.code, 1);
+    t.match(concurrency.stderr, /^emswp: --concurrency must be a whole number from 1 to 32, got "0"$/m);
+
+    const large = await submitBatch(s, batchArgs(['--max-document-bytes', '2048']));
+    t.equal(large.code, 1);
+    t.match(
+      large.stderr,
+      /^Row 4, file: The file "large\.pdf" is 0\.0 MiB; the service accepts documents of at most 0\.0 MiB \(2048 bytes\)\.$/m,
+    );
+
+    const unreachable = await submitBatch(s, batchArgs(), { env: { EMSWP_URL: 'http://127.0.0.1:9' } });
+    t.equal(unreachable.code, 1);
+    t.match(unreachable.stderr, /^emswp: cannot reach http:\/\/127\.0\.0\.1:9: /m);
+    t.equal((await storedCounts(s.ctx))?.documents, 0, 'nothing stored');
+  },
+);
