@@ -21,6 +21,18 @@ export interface BatchFile {
   bytes(): Promise<Uint8Array>;
 }
 
+/** What the portal has for a chosen file: a browser File, or any Blob with a name. */
+export interface NamedBlob {
+  name: string;
+  size: number;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** A chosen file as the check wants it; `blob` is the file itself, to upload once the batch is checked. */
+export function batchFileOf<B extends NamedBlob>(blob: B): BatchFile & { blob: B } {
+  return { name: blob.name, size: blob.size, bytes: async () => new Uint8Array(await blob.arrayBuffer()), blob };
+}
+
 /** The manifest of a checked row, all but the signing time, which is set when it is signed. */
 export type UnsignedManifest = Omit<ManifestPayload, 'iat'>;
 

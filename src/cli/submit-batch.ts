@@ -182,7 +182,7 @@ export function submitBatchCommand(): Command {
           await writeResults(resultsFromProblems(check.problems), resultsPath);
           const count = check.problems.length;
           fail(
-            `${count} problem${count === 1 ? '' : 's'} in ${csvArgument}; nothing was sent. Correct them and run again.`,
+            `${count} problem${count === 1 ? '' : 's'} in ${csvArgument}; nothing was sent. Correct ${count === 1 ? 'it' : 'them'} and run again.`,
           );
         }
         const outcome = await sendRows(client, privateJwk, check.rows, concurrency);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import t from 'tap';
-import { checkBatchCsv, derivedJti, describeProblem, type BatchProblem } from '../../src/batch/index.js';
+import { batchFileOf, checkBatchCsv, derivedJti, describeProblem, type BatchProblem } from '../../src/batch/index.js';
 import { manifestPayloadErrors } from '../../src/documents/manifest-schema.js';
 import { csvOf, filesOf, issuer, letterId, memoryFile, pdfText } from './support.js';
 
@@ -214,4 +214,12 @@ t.test('a batch of 10,000 rows is checked, every file hashed, in a few seconds',
   t.equal(new Set(check.rows.map((r) => r.manifest.jti)).size, 10_000);
   t.equal(progress, 10_000, 'progress reported to the last row');
   t.ok(seconds < 20, `${seconds.toFixed(1)} s`);
+});
+
+t.test('a browser File (any named Blob) is checked as it is and handed back for the upload', async (t) => {
+  const blob = new File([pdfText('chosen')], 'chosen.pdf', { type: 'application/pdf' });
+  const check = await checkBatchCsv(csvOf([row('chosen.pdf')]), new Map([[blob.name, batchFileOf(blob)]]), { issuer });
+  t.same(check.problems, []);
+  t.equal(check.rows[0]?.file.blob, blob);
+  t.equal(check.rows[0]?.manifest.document.size, blob.size);
 });

@@ -1,115 +1,20 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import Papa from 'papaparse';
-import t, { type Test } from 'tap';
-import { generateSigningKey, publicJwkOf } from '../../src/crypto/jwk.js';
-import { pdf, storedCounts } from '../support/documents.js';
+import t from 'tap';
 import {
-  registerApplicant,
-  registerSchool,
-  type RegisteredApplicant,
-  type RegisteredSchool,
-} from '../support/registry.js';
-import { runEmswp, type Finished } from '../support/run-process.js';
-import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
-
-const header = 'file,type,ecfmg_id,given_name,family_name,date_of_birth,letter_id,supersedes,jti';
-
-interface Setup {
-  ctx: TestApp;
-  url: string;
-  school: RegisteredSchool;
-  applicants: RegisteredApplicant[];
-  /** The officer's folder: the key file is here, the batch in its `batch` folder. */
-  dir: string;
-  batchDir: string;
-}
-
-/** The real service on 127.0.0.1, an active school whose officer keeps the private key in a file, and applicants. */
-async function setup(t: Test, applicantCount = 3): Promise<Setup> {
-  const ctx = await buildTestApp(t);
-  const url = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
-  const school = await registerSchool(ctx);
-  const applicants: RegisteredApplicant[] = [];
-  for (let i = 0; i < applicantCount; i++)
-    applicants.push(await registerApplicant(ctx, i === 0 ? { family_name: 'Okafor-Eze, Jr.' } : {}));
-  const dir = ctx.directory;
-  const batchDir = join(dir, 'batch');
-  await mkdir(batchDir);
-  await writeFile(join(dir, 'school-key.json'), JSON.stringify(school.key.privateJwk), { mode: 0o600 });
-  return { ctx, url, school, applicants, dir, batchDir };
-}
-
-type Row = Record<string, string>;
-
-/** One transcript per PDF, the applicants taken in turn; the PDFs written into the batch folder. */
-async function transcripts(s: Setup, count: number): Promise<Row[]> {
-  const rows: Row[] = [];
-  for (let i = 1; i <= count; i++) {
-    const who = s.applicants[(i - 1) % s.applicants.length] as RegisteredApplicant;
-    const file = `transcript-${String(i).padStart(2, '0')}.pdf`;
-    await writeFile(join(s.batchDir, file), pdf(`transcript ${i}`));
-    rows.push({
-      file,
-      type: 'transcript',
-      ecfmg_id: who.ecfmg_id,
-      given_name: who.given_name,
-      family_name: who.family_name,
-      date_of_birth: who.date_of_birth,
-    });
-  }
-  return rows;
-}
-
-/** The CSV as a spreadsheet saves it: a byte order mark, CRLF, and quotes only where a value needs them. */
-async function writeCsv(s: Setup, rows: Row[], name = 'batch.csv'): Promise<void> {
-  const body = Papa.unparse(
-    { fields: header.split(','), data: rows.map((row) => header.split(',').map((c) => row[c] ?? '')) },
-    { newline: '\r\n' },
-  );
-  await writeFile(join(s.batchDir, name), `\uFEFF${body}\r\n`);
-}
-
-interface Result {
-  row: string;
-  file: string;
-  status: string;
-  document_id: string;
-  document_status: string;
-  error_code: string;
-  detail: string;
-}
-
-const parseResults = (text: string): Result[] =>
-  Papa.parse<Result>(text.trim(), { header: true, skipEmptyLines: true }).data;
-
-async function readResults(s: Setup, name = 'results.csv'): Promise<Result[]> {
-  return parseResults(await readFile(join(s.dir, name), 'utf8'));
-}
-
-/** `emswp submit-batch` as the officer runs it from their folder, URL and token from the environment. */
-function submitBatch(
-  s: Setup,
-  args: string[],
-  options: { cwd?: string; env?: Record<string, string> } = {},
-): Promise<Finished> {
-  return runEmswp(
-    ['submit-batch', ...args],
-    { EMSWP_URL: s.url, EMSWP_TOKEN: s.school.token, ...options.env },
-    {
-      cwd: options.cwd ?? s.dir,
-    },
-  );
-}
-
-const batchArgs = (extra: string[] = []) => [
-  'batch/batch.csv',
-  '--key',
-  'school-key.json',
-  '--results',
-  'results.csv',
-  ...extra,
-];
+  batchArgs,
+  readResults,
+  parseResults,
+  setup,
+  submitBatch,
+  transcripts,
+  writeCsv,
+  type Result,
+  type Row,
+} from '../support/batch-cli.js';
+import { storedCounts } from '../support/documents.js';
+import { builtEntry, childEnv, finished } from '../support/run-process.js';
 
 t.test(
   'a batch of 20 with two bad rows is refused whole with every problem listed; fixed, it is sent; run again, nothing new is stored',
@@ -207,54 +112,57 @@ t.test(
   },
 );
 
-t.test('keys that cannot sign for the school are refused plainly and nothing is stored', async (t) => {
+t.test(
+  'an upload cut off half-way fails its row as unreachable and stores nothing of it; run again, only that row is sent',
+  async (t) => {
+    let posts = 0;
+    const s = await setup(t, 1, ({ app }) =>
+      app.addHook('onRequest', async (request, reply) => {
+        // The second upload loses its connection, as a dropped Wi-Fi would.
+        if (request.method === 'POST' && request.url === '/v1/documents' && ++posts === 2) {
+          reply.hijack();
+          request.raw.socket.destroy();
+        }
+      }),
+    );
+    await writeCsv(s, await transcripts(s, 4));
+    const cut = await submitBatch(s, batchArgs(['--concurrency', '1']));
+    t.equal(cut.code, 1);
+    t.match(cut.stderr, /^Row 3 \(transcript-02\.pdf\): unreachable: /m);
+    t.match(cut.stderr, /4 rows: 3 sent, 0 already stored by an earlier run, 1 failed, 0 not sent\./);
+    t.match(cut.stderr, /Running the same command again sends only what is not stored yet\./);
+    t.same(
+      await storedCounts(s.ctx),
+      { documents: 3, chunks: 3, events: 3, received_letters: 0 },
+      'nothing half-stored',
+    );
+
+    const again = await submitBatch(s, batchArgs(['--concurrency', '1']));
+    t.equal(again.code, 0, again.stderr);
+    t.same(
+      (await readResults(s)).map((r) => r.status),
+      ['already_sent', 'sent', 'already_sent', 'already_sent'],
+    );
+    t.equal((await storedCounts(s.ctx))?.documents, 4);
+  },
+);
+
+t.test('on a terminal, progress bars show the rows checked and sent', async (t) => {
   const s = await setup(t, 1);
-  await writeCsv(s, await transcripts(s, 6));
-  const other = await generateSigningKey('EdDSA');
-  await writeFile(join(s.dir, 'public.json'), JSON.stringify(publicJwkOf(s.school.key.privateJwk)));
-  await writeFile(
-    join(s.dir, 'symmetric.json'),
-    JSON.stringify({ kty: 'oct', k: 'c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0', alg: 'HS256' }),
+  await writeCsv(s, await transcripts(s, 3));
+  // script(1) gives the command a pseudo-terminal, as a person at a terminal has.
+  const command = [process.execPath, builtEntry('cli/main.js'), 'submit-batch', ...batchArgs()]
+    .map((arg) => `'${arg}'`)
+    .join(' ');
+  const run = await finished(
+    spawn('script', ['-qec', command, '/dev/null'], {
+      cwd: s.dir,
+      env: childEnv({ EMSWP_URL: s.url, EMSWP_TOKEN: s.school.token, TERM: 'xterm' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   );
-  await writeFile(join(s.dir, 'corrupt.json'), '{"kty": "OKP", "crv": "Ed25519", "d": "AAAA');
-  await writeFile(join(s.dir, 'damaged.json'), JSON.stringify({ ...s.school.key.privateJwk, d: 'c2hvcnQ' }));
-  await writeFile(join(s.dir, 'unknown.json'), JSON.stringify(other.privateJwk));
-
-  const refusals: Array<[string, RegExp]> = [
-    ['public.json', /^emswp: \S+public\.json holds no private key \(a public JWK cannot sign\)/m],
-    ['symmetric.json', /^emswp: \S+symmetric\.json holds a symmetric \(oct\) key/m],
-    ['corrupt.json', /^emswp: \S+corrupt\.json is not a JSON key file/m],
-    ['damaged.json', /^emswp: \S+damaged\.json is not a usable private key/m],
-  ];
-  for (const [file, message] of refusals) {
-    const run = await submitBatch(s, ['batch/batch.csv', '--key', file]);
-    t.equal(run.code, 1, file);
-    t.match(run.stderr, message, file);
-    t.equal(run.stdout, '', `${file}: no results, nothing tried`);
-  }
-
-  const unknown = await submitBatch(s, ['batch/batch.csv', '--key', 'unknown.json', '--concurrency', '2']);
-  t.equal(unknown.code, 1);
-  t.match(
-    unknown.stderr,
-    /The batch stopped: the service refused it with unknown_key: No key with kid "[^"]+" is registered for this school\./,
-  );
-  const statuses = parseResults(unknown.stdout).map((r) => r.status);
-  t.ok(statuses.includes('not_sent'), 'the rows after the refusal are not sent');
-  t.same([...new Set(statuses)].sort(), ['failed', 'not_sent']);
-
-  const revoke = await s.ctx.app.inject({
-    method: 'POST',
-    url: `/v1/schools/${s.school.id}/keys/${s.school.key.privateJwk.kid}/revoke`,
-    headers: bearer(s.school.token),
-    payload: { reason: 'laptop stolen' },
-  });
-  t.equal(revoke.statusCode, 200, revoke.body);
-  const revoked = await submitBatch(s, ['batch/batch.csv', '--key', 'school-key.json']);
-  t.equal(revoked.code, 1);
-  t.match(
-    revoked.stderr,
-    /The batch stopped: the service refused it with key_revoked: Key \S+ has been revoked; sign with an active key\./,
-  );
-  t.same(await storedCounts(s.ctx), { documents: 0, chunks: 0, events: 0, received_letters: 0 }, 'nothing stored');
+  t.equal(run.code, 0, run.stdout);
+  t.match(run.stdout, /Checking \[[█░]+\] 3\/3/);
+  t.match(run.stdout, /Sending {2}\[[█░]+\] 3\/3 \| 0 failed/);
+  t.match(run.stdout, /3 rows: 3 sent/);
 });
