@@ -14,13 +14,13 @@
  *
  *   npm run bench:portal      (CHROMIUM_PATH, default /usr/bin/chromium; BENCH_BATCH, default 200)
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { registerApplicant, registerSchool, pdfOfSize } from './support/actors.js';
+import { runCliBatch } from './support/cli-batch.js';
 import { MiB, runBench } from './support/harness.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -41,14 +41,6 @@ async function batchFolder(folder: string, name: string, ecfmgId: string): Promi
   const csv = join(folder, `${name}.csv`);
   await writeFile(csv, `${rows.join('\n')}\n`);
   return { csv, pdfs };
-}
-
-function run(command: string, args: string[], env: Record<string, string>): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit'] });
-    child.once('error', reject);
-    child.once('exit', (code) => resolve(code ?? 1));
-  });
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
@@ -110,11 +102,9 @@ await runBench('Portal: first-page JavaScript, hashing and signing 20 MiB in the
     const signMs = median(timings);
     console.log(`hashing and signing 20 MiB: median ${signMs.toFixed(0)} ms of ${rounds} (target <= 1500 ms)`);
 
-    // The same batch shape twice, in separate folders (other bytes, so nothing is a repeat).
+    // The command's batch is made by runCliBatch: the same shape, other bytes, so nothing is a repeat.
     const browserFolder = await mkdtemp(join(folder, 'browser-'));
-    const cliFolder = await mkdtemp(join(folder, 'cli-'));
     const forBrowser = await batchFolder(browserFolder, 'browser', applicant.ecfmg_id);
-    const forCli = await batchFolder(cliFolder, 'cli', applicant.ecfmg_id);
 
     await page.getByRole('link', { name: 'Batch' }).click();
     await page.getByLabel('The batch CSV').setInputFiles(forBrowser.csv);
@@ -125,24 +115,8 @@ await runBench('Portal: first-page JavaScript, hashing and signing 20 MiB in the
     await page.getByText(`${batchSize} sent, 0 already received, 0 failed.`).waitFor({ timeout: 600_000 });
     const browserRate = batchSize / ((performance.now() - browserStart) / 1000);
 
-    const keyFile = join(cliFolder, 'school-key.json');
-    await writeFile(keyFile, JSON.stringify(school.key.privateJwk));
-    const cliStart = performance.now();
-    const code = await run(
-      process.execPath,
-      [
-        join(import.meta.dirname, '..', 'dist', 'cli', 'main.js'),
-        'submit-batch',
-        forCli.csv,
-        '--key',
-        keyFile,
-        '--results',
-        join(cliFolder, 'results.csv'),
-      ],
-      { EMSWP_URL: server.url, EMSWP_TOKEN: school.token },
-    );
-    const cliRate = batchSize / ((performance.now() - cliStart) / 1000);
-    if (code !== 0) throw new Error(`emswp submit-batch exited with ${code}`);
+    const cli = await runCliBatch({ url: server.url, school, applicant, documents: batchSize });
+    const cliRate = cli.docsPerSecond;
     const share = browserRate / cliRate;
     console.log(
       `batch of ${batchSize} x 100 KiB: browser ${browserRate.toFixed(1)} documents/s, emswp submit-batch ${cliRate.toFixed(1)} documents/s: ${(share * 100).toFixed(0)}% (target >= 50%)`,

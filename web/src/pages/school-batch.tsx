@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import {
+  batchFileOf,
   checkBatchCsv,
   describeProblem,
   resultsCsv,
@@ -21,17 +22,8 @@ import { documentStatusShort } from '../lib/words';
 import { useSchool } from '../school-context';
 import type { RegisteredKey } from './school-keys';
 
-/** A chosen PDF as the batch module reads it. */
-interface ChosenFile extends BatchFile {
-  blob: File;
-}
-
-const asBatchFile = (file: File): ChosenFile => ({
-  name: file.name,
-  size: file.size,
-  blob: file,
-  bytes: async () => new Uint8Array(await file.arrayBuffer()),
-});
+/** A chosen PDF as the batch module reads it, with the file itself to upload. */
+type ChosenFile = BatchFile & { blob: File };
 
 const text = {
   title: 'Submit a batch',
@@ -99,7 +91,7 @@ export function SchoolBatchPage() {
     setBusy(true);
     try {
       const { max_document_bytes: maxDocumentBytes } = await portalSettings();
-      const chosen = new Map(files.map((file) => [file.name, asBatchFile(file)]));
+      const chosen = new Map(files.map((file) => [file.name, batchFileOf(file)]));
       const outcome = await checkBatchCsv(new Uint8Array(await csv.arrayBuffer()), chosen, {
         issuer: school.wdoms_id,
         maxDocumentBytes,
