@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { JWK } from 'jose';
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { developmentIssuerKey } from '../auth/development-issuer.js';
@@ -18,6 +18,25 @@ export function accountClaims(accountId: string): Record<string, string> | undef
   if (role === 'admin') return { role };
   if (entity === undefined || !isUuid(entity)) return undefined;
   return { role, [entityClaim[role as Exclude<Role, 'admin'>]]: entity };
+}
+
+/**
+ * oidc-provider speaks through console.warn and console.info (a notice that Node 20 is older than
+ * it likes, one about its in-memory store): while it loads and starts, those go to the service's
+ * log instead, as JSON like every other line, and stderr stays for real failures.
+ */
+async function withNoticesLogged<T>(log: FastifyBaseLogger, work: () => Promise<T>): Promise<T> {
+  const { warn, info } = console;
+  console.warn = (message: unknown) => log.warn({ component: 'dev-oidc' }, String(message));
+  // eslint-disable-next-line no-console -- swapping console.info out, not writing with it
+  console.info = (message: unknown) => log.info({ component: 'dev-oidc' }, String(message));
+  try {
+    return await work();
+  } finally {
+    console.warn = warn;
+    // eslint-disable-next-line no-console -- putting it back
+    console.info = info;
+  }
 }
 
 interface DevProviderOptions {
@@ -39,7 +58,7 @@ interface DevProviderOptions {
  */
 export async function devOidcProvider(app: FastifyInstance, options: DevProviderOptions): Promise<void> {
   // Loaded only here: a real deployment never imports it.
-  const { default: Provider } = await import('oidc-provider');
+  const { default: Provider } = await withNoticesLogged(app.log, () => import('oidc-provider'));
   const key: JWK = await developmentIssuerKey(options.dataDir);
   const resource = `${options.baseUrl}/v1`;
   const resourceScope = options.scopes
@@ -117,7 +136,10 @@ export async function devOidcProvider(app: FastifyInstance, options: DevProvider
       ctx.body = `Sign-in failed: ${out.error}${out.error_description ? `: ${out.error_description}` : ''}`;
     },
   };
-  const provider = new Provider(`${options.baseUrl}${devOidcPath}`, configuration);
+  const provider = await withNoticesLogged(
+    app.log,
+    async () => new Provider(`${options.baseUrl}${devOidcPath}`, configuration),
+  );
   provider.proxy = options.trustProxy;
   const handle = provider.callback();
 

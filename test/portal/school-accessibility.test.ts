@@ -45,6 +45,7 @@ t.test('school pages, by keyboard and for screen readers', async (t) => {
     await tabTo(page, 'Date of birth');
     await page.keyboard.type('11031995'); // the date field's own month/day/year segments
     await tabTo(page, 'The PDF');
+    await page.locator('input[type=file]:focus').waitFor();
     const chooser = page.waitForEvent('filechooser');
     await page.keyboard.press('Space');
     await (await chooser).setFiles(pdf);
