@@ -9,8 +9,12 @@ import type { Config } from '../config.js';
 export const portalBuildFolder = fileURLToPath(new URL('../../dist/web/', import.meta.url));
 
 /** The client-side paths the portal answers itself; everything else keeps its own routes. */
-export const portalPaths = ['/', '/verify', '/auth/*', '/school', '/school/*', '/applicant', '/applicant/*'];
-const morePortalPaths = ['/program', '/program/*', '/admin', '/admin/*'];
+export const portalPaths = [
+  '/',
+  '/verify',
+  '/auth/*',
+  ...['/school', '/applicant', '/program', '/admin'].flatMap((area) => [area, `${area}/*`]),
+];
 
 const hidden = { schema: { hide: true } };
 
@@ -76,7 +80,7 @@ export async function portalAppRoutes(app: FastifyInstance, { config }: { config
     setHeaders: (res) => res.setHeader('cache-control', 'public, max-age=31536000, immutable'),
   });
 
-  for (const url of [...portalPaths, ...morePortalPaths]) {
+  for (const url of portalPaths) {
     app.get(url, hidden, async (_request, reply) =>
       reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(indexHtml),
     );
