@@ -17,6 +17,17 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
   },
   {
+    // The portal bundles src/batch: Node modules and globals would break it in the browser.
+    files: ['src/batch/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['node:*'], message: 'src/batch runs in the browser too: no Node modules.' }] },
+      ],
+      'no-restricted-globals': ['error', 'Buffer', 'process', 'require'],
+    },
+  },
+  {
     files: ['src/cli/**', 'bench/**', 'scripts/**', 'test/**'],
     rules: { 'no-console': 'off' },
   },

@@ -28,6 +28,8 @@ import { closeAfterEarlyAnswers, limitConnections, transportOptions } from './ht
 import { validatorCompilers } from './http/validation.js';
 import { letterRoutes } from './letters/routes.js';
 import { meRoutes } from './me/routes.js';
+import { portalAppRoutes } from './portal/app-routes.js';
+import { devOidcPath, devOidcProvider } from './portal/dev-oidc-provider.js';
 import { programRoutes } from './programs/routes.js';
 import { receiptRoutes } from './receipts/routes.js';
 import { releaseRoutes } from './releases/routes.js';
@@ -132,6 +134,20 @@ export async function buildApp({
   await app.register(disclosureRoutes, { prefix: '/v1' });
   await app.register(receiptRoutes, { prefix: '/v1' });
   await app.register(verificationRoutes, { prefix: '/v1' });
+  // The portal for people (web/) and, with the development issuer only, the OpenID provider it signs in with.
+  await app.register(portalAppRoutes, { config });
+  if (config.auth.jwks.kind === 'development') {
+    await app.register(devOidcProvider, {
+      prefix: devOidcPath,
+      apiIssuer: config.auth.issuer,
+      audience: config.auth.audience,
+      clientId: config.portal.oidcClientId,
+      scopes: config.portal.oidcScopes,
+      baseUrl: config.portal.baseUrl,
+      dataDir: config.dataDir,
+      trustProxy: config.trustProxy,
+    });
+  }
 
   return app;
 }

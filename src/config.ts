@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { defaultMaxDocumentBytes } from './facts/documents.js';
 
 /** Raised for a bad setting; its message is one line naming the variable, shown to the operator as is. */
 export class ConfigError extends Error {
@@ -66,6 +67,15 @@ export interface Config {
   verifyRateLimit: number;
   trustProxy: boolean;
   shutdownGraceMs: number;
+  /** The portal's sign-in: an OpenID provider the portal's browsers are sent to, as a public client. */
+  portal: {
+    /** Unset when AUTH_ISSUER is not a URL and PORTAL_OIDC_ISSUER is not given: the portal cannot sign anyone in. */
+    oidcIssuer: string | undefined;
+    oidcClientId: string;
+    oidcScopes: string;
+    /** The service's own address, where the development OpenID provider is mounted (under /dev/oidc). */
+    baseUrl: string;
+  };
 }
 
 export const developmentIssuer = 'urn:emswp:development-issuer';
@@ -200,6 +210,8 @@ export function loadConfig(env: Env = process.env): Config {
   const baseUrl =
     publicUrl?.toString().replace(/\/$/, '') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  const portalIssuer = url(env, 'PORTAL_OIDC_ISSUER', ['https:', 'http:'])?.toString().replace(/\/$/, '');
+
   return {
     port,
     host,
@@ -217,7 +229,7 @@ export function loadConfig(env: Env = process.env): Config {
       issuer: read(env, 'SERVICE_ISSUER') ?? baseUrl,
       signingKeyFile: read(env, 'SERVICE_SIGNING_KEY_FILE'),
     },
-    maxDocumentBytes: integer(env, 'MAX_DOCUMENT_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    maxDocumentBytes: integer(env, 'MAX_DOCUMENT_BYTES', defaultMaxDocumentBytes, 1024, 1024 * 1024 * 1024),
     mspeReleaseAt: timestamp(env, 'MSPE_RELEASE_AT'),
     // At least an hour, so a manifest signed and sent at once is never too old; at most ten years.
     manifestMaxAgeSeconds: duration(env, 'MANIFEST_MAX_AGE', 30 * 86_400, 3600, 3650 * 86_400),
@@ -231,5 +243,18 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: boolean(env, 'TRUST_PROXY', false),
     // Zero would leave no time for any request to finish: every stop would be a forced one.
     shutdownGraceMs: integer(env, 'SHUTDOWN_GRACE_MS', 10_000, 100, 600_000),
+    portal: {
+      // The development issuer is not a URL: its portal sign-in is the development OpenID provider.
+      oidcIssuer:
+        portalIssuer ??
+        (issuer === undefined
+          ? `${baseUrl}/dev/oidc`
+          : /^https?:\/\//.test(issuer)
+            ? issuer.replace(/\/$/, '')
+            : undefined),
+      oidcClientId: read(env, 'PORTAL_OIDC_CLIENT_ID') ?? 'emswp-portal',
+      oidcScopes: read(env, 'PORTAL_OIDC_SCOPES') ?? 'openid emswp',
+      baseUrl,
+    },
   };
 }

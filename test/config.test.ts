@@ -183,3 +183,33 @@ t.test('without PUBLIC_BASE_URL the service issuer is the listening address', as
   t.equal(loadConfig({ HOST: '::1', PORT: '8443' }).service.issuer, 'http://[::1]:8443');
   t.equal(loadConfig({ HOST: '0.0.0.0', PORT: '3000' }).service.issuer, 'http://0.0.0.0:3000');
 });
+
+t.test('the portal signs in at the development OpenID provider when the development issuer is active', async (t) => {
+  t.same(loadConfig({ PORT: '8080' }).portal, {
+    oidcIssuer: 'http://127.0.0.1:8080/dev/oidc',
+    oidcClientId: 'emswp-portal',
+    oidcScopes: 'openid emswp',
+    baseUrl: 'http://127.0.0.1:8080',
+  });
+});
+
+t.test('the portal signs in at AUTH_ISSUER unless PORTAL_OIDC_ISSUER names another provider', async (t) => {
+  t.equal(loadConfig(issuerFile).portal.oidcIssuer, 'https://login.example.org');
+  const own = loadConfig({
+    ...issuerFile,
+    PORTAL_OIDC_ISSUER: 'https://sso.example.org/realms/emswp/',
+    PORTAL_OIDC_CLIENT_ID: 'registrar-portal',
+    PORTAL_OIDC_SCOPES: 'openid profile',
+  }).portal;
+  t.match(own, {
+    oidcIssuer: 'https://sso.example.org/realms/emswp',
+    oidcClientId: 'registrar-portal',
+    oidcScopes: 'openid profile',
+  });
+  t.equal(
+    loadConfig({ ...issuerFile, AUTH_ISSUER: 'urn:example:issuer' }).portal.oidcIssuer,
+    undefined,
+    'an issuer that is not a URL leaves the portal without sign-in rather than stopping the API',
+  );
+  refused(t, { PORTAL_OIDC_ISSUER: 'ftp://sso.example.org' }, 'PORTAL_OIDC_ISSUER');
+});

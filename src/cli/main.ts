@@ -6,6 +6,7 @@ import { migrateCommand } from './migrate.js';
 import { openapiCommand } from './openapi.js';
 import { signCommand } from './sign.js';
 import { submitCommand } from './submit.js';
+import { submitBatchCommand } from './submit-batch.js';
 import { tokenCommand } from './token.js';
 import { verifyReceiptCommand } from './verify-receipt.js';
 import { workerCommand } from './worker.js';
@@ -23,6 +24,7 @@ program.addCommand(workerCommand());
 program.addCommand(keygenCommand());
 program.addCommand(signCommand());
 program.addCommand(submitCommand());
+program.addCommand(submitBatchCommand());
 program.addCommand(verifyReceiptCommand());
 
 await program.parseAsync();

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import type { JWK } from 'jose';
+import { importJWK, type JWK } from 'jose';
 import { digestFile, isPdf, type ContentDigest } from '../crypto/digest.js';
 import { algorithmFitsKey, isSignatureAlgorithm, jwkThumbprint, signatureAlgorithms } from '../crypto/jwk.js';
 import { manifestPayloadErrors, signManifest, type ManifestPayload } from '../documents/manifest.js';
@@ -76,10 +76,21 @@ export async function readPrivateJwk(path: string): Promise<JWK> {
   }
   if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) fail(`${path} is not a JWK`);
   const key = jwk as JWK;
-  if (typeof key.d !== 'string') fail(`${path} holds no private key (a public JWK cannot sign)`);
+  if (key.kty === 'oct' || typeof key.k === 'string')
+    fail(
+      `${path} holds a symmetric (oct) key; a school signs with the private key \`emswp keygen\` wrote (Ed25519, P-256, P-384 or RSA), whose public half the service knows`,
+    );
+  if (typeof key.d !== 'string')
+    fail(`${path} holds no private key (a public JWK cannot sign); give the private key file \`emswp keygen\` wrote`);
   if (!isSignatureAlgorithm(key.alg))
     fail(`${path} has alg ${JSON.stringify(key.alg ?? null)}; it must be one of ${signatureAlgorithms.join(', ')}`);
   if (!algorithmFitsKey(key.alg, key)) fail(`${path}: a ${key.kty} key cannot sign with ${key.alg}`);
+  try {
+    // A damaged file (a member cut short, a wrong length) fails here, before any document is read or sent.
+    await importJWK(key, key.alg);
+  } catch (error) {
+    fail(`${path} is not a usable private key: ${(error as Error).message}`);
+  }
   return { ...key, kid: key.kid ?? (await jwkThumbprint(key)) };
 }
 

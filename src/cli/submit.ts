@@ -69,7 +69,7 @@ async function readManifestFile(path: string): Promise<string> {
 }
 
 /** The manifest's iss is the calling school's World Directory id, which the token's school has on record. */
-async function callingSchoolIssuer(client: ApiClient): Promise<string> {
+export async function callingSchoolIssuer(client: ApiClient): Promise<string> {
   const me = await client.getJson<{ role: string; school_id?: string }>('v1/me');
   if (me.role !== 'school' || me.school_id === undefined) {
     fail(

@@ -1,8 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 
-/** What a PDF starts with; the only media type documents may have. */
-export const pdfMagic = Buffer.from('%PDF-', 'latin1');
+export { isPdf, pdfMagic } from './pdf-magic.js';
 
 /** How many leading bytes a digest keeps, enough to sniff the media type without a second read. */
 const headLength = 16;
@@ -99,9 +98,4 @@ export function base64ToHex(base64: string): string {
 /** The RFC 9530 `Repr-Digest` field value for a hex SHA-256. */
 export function reprDigest(sha256HexDigest: string): string {
   return `sha-256=:${hexToBase64(sha256HexDigest)}:`;
-}
-
-/** Whether content starts with `%PDF-`: the check behind `media_type_invalid`. */
-export function isPdf(head: Uint8Array): boolean {
-  return head.byteLength >= pdfMagic.byteLength && pdfMagic.equals(Buffer.from(head.subarray(0, pdfMagic.byteLength)));
 }

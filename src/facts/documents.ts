@@ -10,3 +10,6 @@ export type DocumentStatus = (typeof documentStatuses)[number];
 
 /** Longest manifest (compact JWS) accepted; a real one is well under 2 KiB. */
 export const manifestMaxBytes = 64 * 1024;
+
+/** The largest document accepted unless MAX_DOCUMENT_BYTES says otherwise: 20 MiB. */
+export const defaultMaxDocumentBytes = 20 * 1024 * 1024;

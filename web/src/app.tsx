@@ -1,0 +1,134 @@
+import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
+import { useEffect, useState } from 'preact/hooks';
+import { Notice } from './components';
+import { api, type Me } from './lib/api';
+import { completePopupSignIn, completeSignIn, signIn, signInAgain, signOut, useSession } from './lib/auth';
+import { messageOf } from './lib/use-load';
+import { HomePage } from './pages/home';
+import { NotFoundPage } from './pages/not-found';
+import { SchoolRoutes } from './pages/school-routes';
+import { VerifyPage } from './pages/verify';
+
+function SignInCallback() {
+  const { route } = useLocation();
+  const [error, setError] = useState<string>();
+  useEffect(() => {
+    completeSignIn()
+      .then(async (returnTo) => {
+        if (returnTo !== '/') return route(returnTo, true);
+        const me = await api<Me>('GET', '/v1/me');
+        route(me.role === 'school' ? '/school' : '/', true);
+      })
+      .catch((failure: unknown) => setError(messageOf(failure)));
+  }, []);
+  return error ? <Notice kind="error">Sign-in did not finish: {error}</Notice> : <p role="status">Signing you in…</p>;
+}
+
+function PopupCallback() {
+  useEffect(() => void completePopupSignIn(), []);
+  return <p role="status">Signed in. This window closes by itself.</p>;
+}
+
+function SessionBanner() {
+  const session = useSession();
+  const [error, setError] = useState<string>();
+  if (!session.expired) return null;
+  return (
+    <div class="session-banner" role="alert">
+      <p>You are signed out: your sign-in has expired. What you typed on this page is kept.</p>
+      <button
+        type="button"
+        onClick={() =>
+          signInAgain().catch((failure: unknown) =>
+            setError(`${messageOf(failure)} Allow pop-ups for this site, or sign in again from the top of the page.`),
+          )
+        }
+      >
+        Sign in again
+      </button>
+      {error && <p class="error">{error}</p>}
+    </div>
+  );
+}
+
+function Header() {
+  const session = useSession();
+  const { path } = useLocation();
+  const [error, setError] = useState<string>();
+  const role = session.user?.profile ? (session.user.profile['role'] as string | undefined) : undefined;
+  const inSchool = path.startsWith('/school');
+  return (
+    <header class="site-header">
+      <a class="skip-link" href="#main">
+        Skip to the page
+      </a>
+      <div class="brand">
+        <a href="/">EMSWP portal</a>
+      </div>
+      <nav aria-label="Main">
+        <ul>
+          <li>
+            <a href="/verify">Check a document</a>
+          </li>
+          {session.user && (inSchool || role === 'school') && (
+            <>
+              <li>
+                <a href="/school">School</a>
+              </li>
+              <li>
+                <a href="/school/keys">Keys</a>
+              </li>
+              <li>
+                <a href="/school/submit">Submit</a>
+              </li>
+              <li>
+                <a href="/school/batch">Batch</a>
+              </li>
+              <li>
+                <a href="/school/documents">Documents</a>
+              </li>
+              <li>
+                <a href="/school/webhooks">Webhooks</a>
+              </li>
+            </>
+          )}
+        </ul>
+      </nav>
+      <div class="account">
+        {session.user ? (
+          <button type="button" onClick={() => void signOut()}>
+            Sign out
+          </button>
+        ) : (
+          <button
+            type="button"
+            onClick={() => signIn(window.location.pathname).catch((failure: unknown) => setError(messageOf(failure)))}
+          >
+            Sign in
+          </button>
+        )}
+        {error && <p class="error">{error}</p>}
+      </div>
+    </header>
+  );
+}
+
+export function App() {
+  return (
+    <LocationProvider>
+      <Header />
+      <SessionBanner />
+      <main id="main" tabIndex={-1}>
+        <Router>
+          <Route path="/" component={HomePage} />
+          <Route path="/verify" component={VerifyPage} />
+          <Route path="/auth/callback" component={SignInCallback} />
+          <Route path="/auth/popup" component={PopupCallback} />
+          <Route path="/school/*" component={SchoolRoutes} />
+          <Route path="/school" component={SchoolRoutes} />
+          <Route default component={NotFoundPage} />
+        </Router>
+      </main>
+    </LocationProvider>
+  );
+}

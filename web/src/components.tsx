@@ -1,0 +1,62 @@
+import type { ComponentChildren } from 'preact';
+
+/** A labelled form field with its error right under it, tied together for screen readers. */
+export function Field(props: {
+  id: string;
+  label: string;
+  error?: string | undefined;
+  hint?: string;
+  children: ComponentChildren;
+}) {
+  return (
+    <div class={`field${props.error ? ' has-error' : ''}`}>
+      <label for={props.id}>{props.label}</label>
+      {props.hint && (
+        <p class="hint" id={`${props.id}-hint`}>
+          {props.hint}
+        </p>
+      )}
+      {props.children}
+      {props.error && (
+        <p class="error" id={`${props.id}-error`} role="alert">
+          {props.error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** Attributes that link an input to its hint and error. */
+export const describedBy = (id: string, error: string | undefined, hint = false) => ({
+  id,
+  'aria-invalid': error ? true : undefined,
+  'aria-describedby': [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined,
+});
+
+export function Notice(props: { kind: 'error' | 'success' | 'info'; children: ComponentChildren }) {
+  return (
+    <div class={`notice notice-${props.kind}`} role={props.kind === 'error' ? 'alert' : 'status'}>
+      {props.children}
+    </div>
+  );
+}
+
+export function Loading(props: { error?: string | undefined; what: string }) {
+  if (props.error) return <Notice kind="error">{props.error}</Notice>;
+  return <p role="status">Loading {props.what}…</p>;
+}
+
+export function Progress(props: { label: string; value: number }) {
+  return (
+    <div class="progress">
+      <label>
+        {props.label}
+        <progress
+          max={100}
+          value={Math.round(props.value * 100)}
+          aria-valuetext={`${Math.round(props.value * 100)}%`}
+        />
+      </label>
+    </div>
+  );
+}

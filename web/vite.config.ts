@@ -1,0 +1,17 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'vite';
+
+// The service serves dist/web: hashed files under /assets are cached for a year, index.html never.
+export default defineConfig({
+  root: import.meta.dirname,
+  plugins: [preact({ prerender: { enabled: false } })],
+  build: {
+    outDir: '../dist/web',
+    emptyOutDir: true,
+    assetsDir: 'assets',
+    // No inline scripts or styles: the Content-Security-Policy allows neither.
+    assetsInlineLimit: 0,
+    modulePreload: { polyfill: false },
+    target: 'es2022',
+  },
+});
