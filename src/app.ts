@@ -28,6 +28,8 @@ import { registerMetrics } from './http/metrics.js';
 import { registerOpenApi } from './http/openapi.js';
 import { validatorCompilers } from './http/validation.js';
 import { letterRoutes } from './letters/routes.js';
+import { logRoutes } from './log/routes.js';
+import { loadLogKey, type LogKey } from './log/signing-key.js';
 import { programRoutes } from './programs/routes.js';
 import { receiptRoutes } from './receipts/routes.js';
 import { releaseRoutes } from './releases/routes.js';
@@ -45,6 +47,8 @@ export interface AppDependencies {
   verifier?: TokenVerifier;
   /** The service's signing key; by default loaded (or made on first start) as SERVICE_SIGNING_KEY_FILE and DATA_DIR say. */
   serviceKey?: ServiceKey;
+  /** The transparency log's checkpoint key; by default loaded (or made) as LOG_SIGNING_KEY_FILE and DATA_DIR say. */
+  logKey?: LogKey;
 }
 
 const acceptedRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -85,6 +89,7 @@ export async function buildApp({
   logger,
   verifier,
   serviceKey,
+  logKey,
 }: AppDependencies): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
     loggerInstance: logger,
@@ -103,6 +108,7 @@ export async function buildApp({
   app.decorate('db', db);
   app.decorate('config', config);
   app.decorate('serviceKey', serviceKey ?? (await loadServiceKey(config, logger)));
+  app.decorate('logKey', logKey ?? (await loadLogKey(config, logger)));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -111,7 +117,7 @@ export async function buildApp({
   closeConnectionsWhenClosing(app);
   await registerOpenApi(app, packageVersion);
   await app.register(authentication, { verifier: verifier ?? (await tokenVerifierFor(config, logger)) });
-  registerMetrics(app, config.metricsToken);
+  app.decorate('metricsRegistry', registerMetrics(app, config.metricsToken));
   // Parsing only: each multipart route reads its parts itself, with its own limits.
   await app.register(multipart, { limits: { fileSize: config.maxDocumentBytes, files: 2, fields: 2, parts: 4 } });
 
@@ -129,6 +135,7 @@ export async function buildApp({
   await app.register(disclosureRoutes, { prefix: '/v1' });
   await app.register(receiptRoutes, { prefix: '/v1' });
   await app.register(verificationRoutes, { prefix: '/v1' });
+  await app.register(logRoutes, { prefix: '/log' });
 
   return app;
 }

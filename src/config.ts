@@ -44,6 +44,15 @@ export interface Config {
     worker: boolean;
     allowPrivateNetworks: boolean;
   };
+  log: {
+    /** The checkpoint origin and key name, e.g. `127.0.0.1:3000/log`. */
+    origin: string;
+    signingKeyFile: string | undefined;
+    /** Run the sequencer in this process (the server; `emswp worker` always does). */
+    sequencer: boolean;
+    /** The sequencer integrates pending entries and signs a checkpoint at most this often. */
+    checkpointIntervalMs: number;
+  };
   metricsToken: string | undefined;
   /** POST /v1/verify requests allowed per client address per minute. */
   verifyRateLimit: number;
@@ -130,6 +139,24 @@ function jwksSource(env: Env): JwksSource {
   return { kind: 'development' };
 }
 
+/** LOG_ORIGIN, or the host (and port) of SERVICE_ISSUER followed by /log. */
+function logOrigin(env: Env, issuer: string): string {
+  const given = read(env, 'LOG_ORIGIN');
+  if (given !== undefined) {
+    // The origin is also the note key name: no spaces, no plus (c2sp.org/signed-note).
+    if (/[\s+]/u.test(given)) throw new ConfigError('LOG_ORIGIN', `must not contain spaces or "+", got "${given}"`);
+    return given;
+  }
+  let host = '';
+  try {
+    host = new URL(issuer).host;
+  } catch {
+    // Not a URL: the operator names the origin.
+  }
+  if (host === '') throw new ConfigError('LOG_ORIGIN', 'required when SERVICE_ISSUER is not an http(s) URL');
+  return `${host}/log`;
+}
+
 /** Reads and checks every setting once; throws ConfigError on the first bad one. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -148,6 +175,7 @@ export function loadConfig(env: Env = process.env): Config {
   const baseUrl =
     publicUrl?.toString().replace(/\/$/, '') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
+  const serviceIssuer = read(env, 'SERVICE_ISSUER') ?? baseUrl;
   return {
     port,
     host,
@@ -162,7 +190,7 @@ export function loadConfig(env: Env = process.env): Config {
       tokenCacheSize: integer(env, 'AUTH_TOKEN_CACHE_SIZE', 10_000, 0, 10_000_000),
     },
     service: {
-      issuer: read(env, 'SERVICE_ISSUER') ?? baseUrl,
+      issuer: serviceIssuer,
       signingKeyFile: read(env, 'SERVICE_SIGNING_KEY_FILE'),
     },
     maxDocumentBytes: integer(env, 'MAX_DOCUMENT_BYTES', 20 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
@@ -170,6 +198,12 @@ export function loadConfig(env: Env = process.env): Config {
     webhooks: {
       worker: boolean(env, 'WEBHOOK_WORKER', true),
       allowPrivateNetworks: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
+    },
+    log: {
+      origin: logOrigin(env, serviceIssuer),
+      signingKeyFile: read(env, 'LOG_SIGNING_KEY_FILE'),
+      sequencer: boolean(env, 'LOG_SEQUENCER', true),
+      checkpointIntervalMs: integer(env, 'LOG_CHECKPOINT_INTERVAL_MS', 200, 10, 600_000),
     },
     metricsToken: read(env, 'METRICS_TOKEN'),
     verifyRateLimit: integer(env, 'VERIFY_RATE_LIMIT', 30, 1, 1_000_000),

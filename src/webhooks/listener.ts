@@ -9,6 +9,8 @@ export interface ListenerOptions {
   /** (Re)connected: anything committed while we were not listening is now waiting. */
   onConnected: () => void;
   logger: Logger;
+  /** Who is listening, for the log lines; the webhook dispatcher by default. */
+  name?: string;
   /** Reconnection waits double from 100 ms up to this. */
   maxBackoffMs?: number;
 }
@@ -40,7 +42,7 @@ export class NotificationListener {
   }
 
   private async run(): Promise<void> {
-    const { connectionString, channel, logger, maxBackoffMs = 30_000 } = this.options;
+    const { connectionString, channel, logger, maxBackoffMs = 30_000, name = 'webhook dispatcher' } = this.options;
     let backoff = 100;
     let wasDown = false;
     while (this.running) {
@@ -49,7 +51,7 @@ export class NotificationListener {
       const closed = new Promise<void>((resolve) => {
         this.wakeUp = resolve;
         client.on('error', (error) => {
-          logger.warn({ err: error }, 'webhook dispatcher: lost its LISTEN connection');
+          logger.warn({ err: error }, `${name}: lost its LISTEN connection`);
           resolve();
         });
         client.on('end', () => resolve());
@@ -58,14 +60,14 @@ export class NotificationListener {
         await client.connect();
         client.on('notification', () => this.options.onNotify());
         await client.query(`listen ${pg.escapeIdentifier(channel)}`);
-        if (wasDown) logger.info('webhook dispatcher: listening for new deliveries again');
+        if (wasDown) logger.info(`${name}: listening again`);
         wasDown = false;
         backoff = 100;
         this.options.onConnected();
         await closed;
       } catch (error) {
         if (!wasDown && this.running)
-          logger.warn({ err: error }, 'webhook dispatcher: cannot LISTEN; polling until the database is back');
+          logger.warn({ err: error }, `${name}: cannot LISTEN; polling until the database is back`);
       }
       await client.end().catch(() => {});
       if (!this.running) break;
