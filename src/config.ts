@@ -139,22 +139,23 @@ function jwksSource(env: Env): JwksSource {
   return { kind: 'development' };
 }
 
-/** LOG_ORIGIN, or the host (and port) of SERVICE_ISSUER followed by /log. */
-function logOrigin(env: Env, issuer: string): string {
+const hostOf = (text: string): string => {
+  try {
+    return new URL(text).host;
+  } catch {
+    return '';
+  }
+};
+
+/** LOG_ORIGIN, or the host (and port) of SERVICE_ISSUER (of the base URL when the issuer is a URN) followed by /log. */
+function logOrigin(env: Env, issuer: string, baseUrl: string): string {
   const given = read(env, 'LOG_ORIGIN');
   if (given !== undefined) {
     // The origin is also the note key name: no spaces, no plus (c2sp.org/signed-note).
     if (/[\s+]/u.test(given)) throw new ConfigError('LOG_ORIGIN', `must not contain spaces or "+", got "${given}"`);
     return given;
   }
-  let host = '';
-  try {
-    host = new URL(issuer).host;
-  } catch {
-    // Not a URL: the operator names the origin.
-  }
-  if (host === '') throw new ConfigError('LOG_ORIGIN', 'required when SERVICE_ISSUER is not an http(s) URL');
-  return `${host}/log`;
+  return `${hostOf(issuer) || hostOf(baseUrl)}/log`;
 }
 
 /** Reads and checks every setting once; throws ConfigError on the first bad one. */
@@ -200,7 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
       allowPrivateNetworks: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
     },
     log: {
-      origin: logOrigin(env, serviceIssuer),
+      origin: logOrigin(env, serviceIssuer, baseUrl),
       signingKeyFile: read(env, 'LOG_SIGNING_KEY_FILE'),
       sequencer: boolean(env, 'LOG_SEQUENCER', true),
       checkpointIntervalMs: integer(env, 'LOG_CHECKPOINT_INTERVAL_MS', 200, 10, 600_000),
