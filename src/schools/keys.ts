@@ -1,10 +1,10 @@
-import type { Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { acceptPublicJwk, JwkRefusal } from '../crypto/public-jwk.js';
 import type { DB } from '../db/types.js';
 import { notFound, problem } from '../http/problem.js';
+import { logKeyStatus } from '../log/recorder.js';
 import { normalizedText } from '../registry/fields.js';
 import { findKeyClash, findSchoolKey, insertSchoolKey, markKeyRevoked } from './key-repository.js';
-import type { Executor } from '../db/database.js';
 import { reasonMax } from './schemas.js';
 import type { SchoolKeyRow } from './tables.js';
 
@@ -14,7 +14,7 @@ import type { SchoolKeyRow } from './tables.js';
  * one after revocation can register it again, whatever kid it comes under.
  */
 export async function registerSchoolKey(
-  db: Executor,
+  db: Kysely<DB>,
   schoolId: string,
   jwkInput: unknown,
   actor: string,
@@ -26,13 +26,17 @@ export async function registerSchoolKey(
     if (error instanceof JwkRefusal) throw problem('key_invalid', `The key was refused: ${error.message}.`);
     throw error;
   }
-  const row = await insertSchoolKey(db, {
-    kid: accepted.kid,
-    thumbprint: accepted.thumbprint,
-    school_id: schoolId,
-    alg: accepted.alg,
-    jwk: JSON.stringify(accepted.jwk),
-    created_by: actor,
+  const row = await db.transaction().execute(async (trx) => {
+    const inserted = await insertSchoolKey(trx, {
+      kid: accepted.kid,
+      thumbprint: accepted.thumbprint,
+      school_id: schoolId,
+      alg: accepted.alg,
+      jwk: JSON.stringify(accepted.jwk),
+      created_by: actor,
+    });
+    if (inserted) await logKeyStatus(trx, inserted.kid);
+    return inserted;
   });
   if (row) return row;
   const clash = await findKeyClash(db, accepted.kid, accepted.thumbprint);
@@ -74,7 +78,10 @@ export async function revokeSchoolKey(
     reason,
     compromisedAt: request.compromisedAt,
   });
-  if (revoked) return revoked;
+  if (revoked) {
+    await logKeyStatus(trx, revoked.kid);
+    return revoked;
+  }
   const existing = await findSchoolKey(trx, schoolId, kid);
   if (!existing) throw notFound('key');
   const since = existing.revoked_at ? ` (since ${existing.revoked_at.toISOString()})` : '';

@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { PrincipalOf } from '../auth/principal.js';
 import type { DB } from '../db/types.js';
 import { notFound, problem } from '../http/problem.js';
+import { logSchoolStatus } from '../log/recorder.js';
 import { normalizedText } from '../registry/fields.js';
 import type { Executor } from '../db/database.js';
 import {
@@ -45,6 +46,7 @@ export async function registerSchool(db: Kysely<DB>, input: NewSchool, actor: st
       reason: null,
       actor,
     });
+    await logSchoolStatus(trx, school.id);
     return school;
   });
 }
@@ -84,5 +86,6 @@ export async function changeSchoolStatus(
     reason,
     actor,
   });
+  await logSchoolStatus(trx, id);
   return updated;
 }
