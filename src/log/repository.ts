@@ -220,3 +220,26 @@ export async function insertCheckpoint(db: Executor, size: number, root: Buffer,
   if (root.length !== hashSize) throw new RangeError('a root hash is 32 bytes');
   await db.insertInto('log_checkpoints').values({ tree_size: size, root_hash: root, note }).execute();
 }
+
+export async function documentHasPending(db: Executor, documentId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('log_pending')
+    .select('id')
+    .where('document_id', '=', documentId)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function latestDocumentEntry(
+  db: Executor,
+  documentId: string,
+): Promise<{ idx: number; entry: Buffer } | undefined> {
+  return db
+    .selectFrom('log_entries')
+    .select(['idx', 'entry'])
+    .where('document_id', '=', documentId)
+    .orderBy('idx', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}

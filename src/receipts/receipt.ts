@@ -59,6 +59,14 @@ export const ReceiptPayloadSchema = Type.Object(
       signed_at: Type.String({ minLength: 1 }),
     }),
     manifest_sha256: Type.String({ pattern: hex64 }),
+    /** The document's latest transparency log entry, proven included in a signed checkpoint. */
+    log: Type.Optional(
+      Type.Object({
+        origin: Type.String({ minLength: 1 }),
+        index: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+        proof: Type.String({ minLength: 1 }),
+      }),
+    ),
   },
   { $id: 'ReceiptPayload', title: 'ReceiptPayload' },
 );

@@ -3,7 +3,9 @@ import { Type } from '@sinclair/typebox';
 import { recordDisclosure } from '../disclosures/repository.js';
 import { visibleDocument } from '../documents/access.js';
 import { callerOf } from '../http/authentication.js';
+import { problem } from '../http/problem.js';
 import { IdParams } from '../http/schemas.js';
+import { documentLogProof } from '../log/document-proof.js';
 import { receiptPayloadOf } from './payload.js';
 import { signReceipt } from './receipt.js';
 
@@ -17,7 +19,23 @@ export const ReceiptResponse = Type.Object(
   { title: 'Receipt' },
 );
 
+/** How long a request waits for a change to reach a signed checkpoint before answering 503. */
+const logWaitMs = 3_000;
+const retryAfterSeconds = 2;
+
 export const receiptRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const proofOf = async (id: string) => {
+    const log = await documentLogProof(app.db, app.logKey.origin, id, logWaitMs);
+    if (!log) {
+      throw problem(
+        'log_pending',
+        'The latest change of this document is not in a signed transparency log checkpoint yet; ask again shortly.',
+        { headers: { 'retry-after': String(retryAfterSeconds) } },
+      );
+    }
+    return log;
+  };
+
   app.get(
     '/documents/:id/receipt',
     {
@@ -25,7 +43,7 @@ export const receiptRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags: ['documents'],
         summary: "A signed receipt of the document's current record (as GET /v1/documents/{id})",
         description:
-          "Signed now with the service key: the document's metadata and status, the SHA-256 of its bytes and of the school's manifest. It holds no content, so a program gets it even while an MSPE's content is embargoed. A program's fetch is recorded in the applicant's disclosures.",
+          "Signed now with the service key: the document's metadata and status, the SHA-256 of its bytes and of the school's manifest, and `log`: the document's latest transparency log entry with its c2sp.org/tlog-proof (inclusion proof and signed checkpoint). It holds no content, so a program gets it even while an MSPE's content is embargoed. A program's fetch is recorded in the applicant's disclosures. A change not yet in a signed checkpoint is waited for a few seconds, then `503 log_pending` with `Retry-After`.",
         params: IdParams,
         response: { 200: ReceiptResponse },
       },
@@ -33,9 +51,31 @@ export const receiptRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       const caller = callerOf(request);
       const doc = await visibleDocument(app.db, caller, request.params.id);
-      const receipt = await signReceipt(app.serviceKey, receiptPayloadOf(doc, app.config.service.issuer));
+      const log = await proofOf(doc.id);
+      const receipt = await signReceipt(app.serviceKey, { ...receiptPayloadOf(doc, app.config.service.issuer), log });
       await recordDisclosure(app.db, caller, doc, 'receipt');
       return reply.header('cache-control', 'private, no-store').send({ receipt });
+    },
+  );
+
+  app.get(
+    '/documents/:id/log-proof',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: "The c2sp.org/tlog-proof of the document's latest transparency log entry (as GET /v1/documents/{id})",
+        description:
+          'The entry (as `extra`), its index, the inclusion proof and the signed checkpoint, checkable with the log verifier key from /log/vkey. A change not yet in a signed checkpoint is waited for a few seconds, then `503 log_pending` with `Retry-After`.',
+        params: IdParams,
+        response: {
+          200: { description: 'A .tlog-proof', content: { 'text/plain': { schema: { type: 'string' } } } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const doc = await visibleDocument(app.db, callerOf(request), request.params.id);
+      const { proof } = await proofOf(doc.id);
+      return reply.type('text/plain; charset=utf-8').header('cache-control', 'private, no-store').send(proof);
     },
   );
 };

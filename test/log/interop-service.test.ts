@@ -13,7 +13,7 @@ if (missing) t.plan(0, missing);
 else {
   t.test("Go's sumdb packages verify the service's log and its growth between two checkpoints", async (t) => {
     const verify = await buildGoVerifier();
-    const { app, db } = await buildTestApp(t);
+    const { app, db } = await buildTestApp(t, { LOG_SEQUENCER: 'false' });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/log`;
     const vkey = app.logKey.vkey;

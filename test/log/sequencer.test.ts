@@ -19,7 +19,7 @@ async function until<T>(what: () => Promise<T | undefined>, timeoutMs = 20_000):
 }
 
 t.test('two sequencers (a server and a worker) under 8 parallel writers: every index once, nothing lost', async (t) => {
-  const { app, db, database } = await buildTestApp(t);
+  const { app, db, database } = await buildTestApp(t, { LOG_SEQUENCER: 'false' });
   const registry = new Registry();
   const sequencers = [0, 1].map(
     (i) =>

@@ -9,7 +9,7 @@ import { buildTestApp } from '../support/test-app.js';
 import { behindTheServicesBack, integrateAll, queueEntries } from './support.js';
 
 t.test('the log serves its checkpoint, vkey, tiles and bundles as c2sp.org/tlog-tiles says', async (t) => {
-  const { app, db } = await buildTestApp(t, { SERVICE_ISSUER: 'https://emswp.example:8443' });
+  const { app, db } = await buildTestApp(t, { SERVICE_ISSUER: 'https://emswp.example:8443', LOG_SEQUENCER: 'false' });
   t.equal(app.logKey.origin, 'emswp.example:8443/log', 'the origin is the issuer host and port, then /log');
 
   const before = await app.inject({ url: '/log/checkpoint' });
@@ -80,7 +80,7 @@ t.test('the log serves its checkpoint, vkey, tiles and bundles as c2sp.org/tlog-
 });
 
 t.test('published rows cannot be changed, and the sequencer refuses to sign over a changed edge tile', async (t) => {
-  const { app, db } = await buildTestApp(t);
+  const { app, db } = await buildTestApp(t, { LOG_SEQUENCER: 'false' });
   await queueEntries(db, 300);
   await integrateAll(db, app.logKey);
   await t.rejects(
@@ -107,7 +107,7 @@ t.test('published rows cannot be changed, and the sequencer refuses to sign over
 });
 
 t.test('a checkpoint signed by another key stops the sequencer', async (t) => {
-  const { app, db, directory } = await buildTestApp(t);
+  const { app, db, directory } = await buildTestApp(t, { LOG_SEQUENCER: 'false' });
   await queueEntries(db, 3);
   await integrateAll(db, app.logKey);
   const { loadLogKey } = await import('../../src/log/signing-key.js');
