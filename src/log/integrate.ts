@@ -8,9 +8,9 @@ import {
   edgeTiles,
   insertCheckpoint,
   latestCheckpoint,
-  oldestPending,
   readTileAtLeast,
   storeIntegration,
+  takePending,
   trySequencerLock,
 } from './repository.js';
 import type { LogKey } from './signing-key.js';
@@ -63,7 +63,7 @@ export async function integrateBatch(db: Kysely<DB>, key: LogKey, batchSize: num
     if (!(await trySequencerLock(trx))) return { outcome: 'busy' } as const;
     await runBackfill(trx);
     const latest = await latestCheckpoint(trx);
-    const pending = await oldestPending(trx, batchSize);
+    const pending = await takePending(trx, batchSize);
     if (latest !== undefined && pending.length === 0) return { outcome: 'idle', size: latest.tree_size } as const;
 
     // What was signed, read from the signed note itself, after checking the signature: a changed

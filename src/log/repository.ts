@@ -176,14 +176,17 @@ export interface ClaimedPending {
   created_at: Date;
 }
 
-/** The oldest pending entries, in the order their changes were queued (ids grow with each insert). */
-export async function oldestPending(db: Executor, limit: number): Promise<ClaimedPending[]> {
-  return db
-    .selectFrom('log_pending')
-    .select(['id', 'entry', 'document_id', 'created_at'])
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+/**
+ * Takes the oldest pending entries, in the order their changes were queued (ids grow with each
+ * insert), out of the queue: deleted here, they come back if the caller's transaction rolls back.
+ */
+export async function takePending(db: Executor, limit: number): Promise<ClaimedPending[]> {
+  const result = await sql<ClaimedPending>`
+    delete from log_pending
+    where id in (select id from log_pending order by id limit ${limit})
+    returning id, entry, document_id, created_at
+  `.execute(db);
+  return result.rows.sort((a, b) => a.id - b.id);
 }
 
 export async function storeIntegration(
