@@ -37,8 +37,15 @@ export class NotificationListener {
   async stop(): Promise<void> {
     this.running = false;
     this.wakeUp?.();
-    await this.client?.end().catch(() => {});
-    await this.loop;
+    // pg never settles end(), nor the connect() in flight, when a client is ended while it is still
+    // connecting (a stop right after start): wait a moment at most, so stopping never hangs.
+    const settled = async (promise: Promise<unknown> | undefined) => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+      clearTimeout(timer);
+    };
+    await settled(this.client?.end().catch(() => {}));
+    await settled(this.loop);
   }
 
   private async run(): Promise<void> {

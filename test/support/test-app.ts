@@ -45,7 +45,8 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}, lo
   if (config.log.sequencer) {
     const sequencer = sequencerFromConfig(config, database, app.logKey, appLogger);
     sequencer.start();
-    t.teardown(() => sequencer.stop());
+    // Before the database goes: a sequencer reconnecting while it is dropped would make the drop fail.
+    database.beforeDrop.push(() => sequencer.stop());
   }
   return { app, database, db: database.db, config, issuer, directory };
 }
