@@ -31,6 +31,17 @@ export async function fetchLog(url: string): Promise<Buffer | undefined> {
   return Buffer.from(await response.arrayBuffer());
 }
 
+/** The verifier key a service publishes at this URL, or undefined when it cannot be had (offline, say). */
+export async function fetchVerifier(url: string): Promise<NoteVerifier | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+    if (!response.ok) return undefined;
+    return parseVerifierKey((await response.text()).trim());
+  } catch {
+    return undefined;
+  }
+}
+
 /** A verifier key given as itself, as a file holding it, or as a URL serving it (/log/vkey). */
 export async function loadVerifier(source: string): Promise<NoteVerifier> {
   let text = source;

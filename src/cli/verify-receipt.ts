@@ -5,7 +5,7 @@ import { checkInclusion, type CheckedInclusion } from '../log/inclusion-check.js
 import type { NoteVerifier } from '../log/note.js';
 import { ReceiptVerificationError, verifyReceipt, type ReceiptVerification } from '../receipts/receipt.js';
 import { fail } from './fail.js';
-import { couldNotCheck, loadVerifier } from './log-source.js';
+import { couldNotCheck, fetchVerifier, loadVerifier } from './log-source.js';
 
 interface VerifyReceiptOptions {
   jwks: string;
@@ -87,10 +87,19 @@ async function checkLog(
     result.notProven.push('That this history is in the public transparency log: the receipt carries no log proof.');
     return undefined;
   }
-  const source = vkeySource(options, result.payload.iss);
-  if (source === undefined)
-    fail('give the log verifier key with --log-vkey (the receipt issuer is not a URL to fetch it from)', couldNotCheck);
-  const verifier: NoteVerifier = await loadVerifier(source);
+  let verifier: NoteVerifier | undefined;
+  if (options.logVkey !== undefined) verifier = await loadVerifier(options.logVkey);
+  else {
+    // Not asked for: fetched from the service when it can be; offline, the rest is still checked.
+    const source = vkeySource(options, result.payload.iss);
+    verifier = source === undefined ? undefined : await fetchVerifier(source);
+    if (verifier === undefined) {
+      result.notProven.push(
+        `That this history is in the public transparency log: the log proof was not checked, as the log's verifier key was not given (--log-vkey)${source === undefined ? '' : ` and could not be fetched from ${source}`}.`,
+      );
+      return undefined;
+    }
+  }
   let checked: CheckedInclusion;
   try {
     checked = checkInclusion(log.proof, verifier);

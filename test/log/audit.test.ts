@@ -13,6 +13,9 @@ import { runEmswp } from '../support/run-process.js';
 import { bearer, buildTestApp, type TestApp } from '../support/test-app.js';
 import { behindTheServicesBack, integrateAll } from './support.js';
 
+// Five logs and a dozen runs of the compiled CLI: more than the default two minutes on a busy machine.
+t.setTimeout(400_000);
+
 /** A log with a school, its key, and documents with some history, all in signed checkpoints. */
 async function populatedLog(t: Test): Promise<{ ctx: TestApp; school: RegisteredSchool; revokedId: string }> {
   const ctx = await buildTestApp(t, { LOG_SEQUENCER: 'false' });
