@@ -93,6 +93,24 @@ t.test('a clean log passes the audit, which saves its checkpoint and later check
   t.notMatch(again.stdout, /NEW #/, 'nothing is new on the second run');
   t.match(again.stdout, /0 new since the last run/);
 
+  // A program director's receipt, checked offline against the log's key.
+  const url = await serve(t, ctx);
+  const [doc] = await ctx.db.selectFrom('documents').select('id').limit(1).execute();
+  const receipt = await ctx.app.inject({ url: `/v1/documents/${doc!.id}/receipt`, headers: bearer(school.token) });
+  await writeFile(join(ctx.directory, 'receipt.json'), receipt.body);
+  await writeFile(join(ctx.directory, 'log.vkey'), ctx.app.logKey.vkey);
+  const checked = await runEmswp([
+    'verify-receipt',
+    join(ctx.directory, 'receipt.json'),
+    '--jwks',
+    `${url}/.well-known/jwks.json`,
+    '--log-vkey',
+    join(ctx.directory, 'log.vkey'),
+  ]);
+  t.equal(checked.code, 0, checked.stderr);
+  t.match(checked.stdout, /Log entry +\d+ of .*\/log \(checkpoint size \d+\)/);
+  t.match(checked.stdout, /is entry \d+ of the transparency log/);
+
   const vkey = await runEmswp(['log', 'vkey'], { DATA_DIR: ctx.directory, SERVICE_ISSUER: ctx.config.service.issuer });
   t.equal(vkey.stdout.trim(), ctx.app.logKey.vkey, 'emswp log vkey prints the key the service publishes');
 });
