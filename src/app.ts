@@ -30,6 +30,8 @@ import { letterRoutes } from './letters/routes.js';
 import { meRoutes } from './me/routes.js';
 import { portalAppRoutes } from './portal/app-routes.js';
 import { devOidcPath, devOidcProvider } from './portal/dev-oidc-provider.js';
+import { logRoutes } from './log/routes.js';
+import { loadLogKey, type LogKey } from './log/signing-key.js';
 import { programRoutes } from './programs/routes.js';
 import { receiptRoutes } from './receipts/routes.js';
 import { releaseRoutes } from './releases/routes.js';
@@ -47,6 +49,8 @@ export interface AppDependencies {
   verifier?: TokenVerifier;
   /** The service's signing key; by default loaded (or made on first start) as SERVICE_SIGNING_KEY_FILE and DATA_DIR say. */
   serviceKey?: ServiceKey;
+  /** The transparency log's checkpoint key; by default loaded (or made) as LOG_SIGNING_KEY_FILE and DATA_DIR say. */
+  logKey?: LogKey;
 }
 
 declare module 'fastify' {
@@ -75,6 +79,7 @@ export async function buildApp({
   logger,
   verifier,
   serviceKey,
+  logKey,
 }: AppDependencies): Promise<FastifyInstance> {
   const options: FastifyServerOptions = {
     loggerInstance: logger,
@@ -96,6 +101,7 @@ export async function buildApp({
   app.decorate('config', config);
   app.decorate('serviceKey', serviceKey ?? (await loadServiceKey(config, logger)));
   authenticateCursors(app, cursorKey(app.serviceKey.privateKey));
+  app.decorate('logKey', logKey ?? (await loadLogKey(config, logger)));
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -106,7 +112,7 @@ export async function buildApp({
   parseJsonBodies(app);
   await registerOpenApi(app, packageVersion);
   await app.register(authentication, { verifier: verifier ?? (await tokenVerifierFor(config, logger)) });
-  registerMetrics(app, config.metricsToken);
+  app.decorate('metricsRegistry', registerMetrics(app, config.metricsToken));
   // Parsing only: each multipart route reads its parts itself, with its own limits.
   await app.register(multipart, { limits: { fileSize: config.maxDocumentBytes, files: 2, fields: 2, parts: 4 } });
 
@@ -148,6 +154,7 @@ export async function buildApp({
       trustProxy: config.trustProxy,
     });
   }
+  await app.register(logRoutes, { prefix: '/log' });
 
   return app;
 }

@@ -47,6 +47,15 @@ export interface Config {
     worker: boolean;
     allowPrivateNetworks: boolean;
   };
+  log: {
+    /** The checkpoint origin and key name, e.g. `127.0.0.1:3000/log`. */
+    origin: string;
+    signingKeyFile: string | undefined;
+    /** Run the sequencer in this process (the server; `emswp worker` always does). */
+    sequencer: boolean;
+    /** The sequencer integrates pending entries and signs a checkpoint at most this often. */
+    checkpointIntervalMs: number;
+  };
   metricsToken: string | undefined;
   /** How long a connection may take for each stage of a request, and how many may be open. */
   http: {
@@ -192,6 +201,25 @@ function httpLimits(env: Env): Config['http'] {
   };
 }
 
+const hostOf = (text: string): string => {
+  try {
+    return new URL(text).host;
+  } catch {
+    return '';
+  }
+};
+
+/** LOG_ORIGIN, or the host (and port) of SERVICE_ISSUER (of the base URL when the issuer is a URN) followed by /log. */
+function logOrigin(env: Env, issuer: string, baseUrl: string): string {
+  const given = read(env, 'LOG_ORIGIN');
+  if (given !== undefined) {
+    // The origin is also the note key name: no spaces, no plus (c2sp.org/signed-note).
+    if (/[\s+]/u.test(given)) throw new ConfigError('LOG_ORIGIN', `must not contain spaces or "+", got "${given}"`);
+    return given;
+  }
+  return `${hostOf(issuer) || hostOf(baseUrl)}/log`;
+}
+
 /** Reads and checks every setting once; throws ConfigError on the first bad one. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 3000, 0, 65535);
@@ -211,6 +239,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl?.toString().replace(/\/$/, '') ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
   const portalIssuer = url(env, 'PORTAL_OIDC_ISSUER', ['https:', 'http:'])?.toString().replace(/\/$/, '');
+  const serviceIssuer = read(env, 'SERVICE_ISSUER') ?? baseUrl;
 
   return {
     port,
@@ -226,7 +255,7 @@ export function loadConfig(env: Env = process.env): Config {
       tokenCacheSize: integer(env, 'AUTH_TOKEN_CACHE_SIZE', 10_000, 0, 10_000_000),
     },
     service: {
-      issuer: read(env, 'SERVICE_ISSUER') ?? baseUrl,
+      issuer: serviceIssuer,
       signingKeyFile: read(env, 'SERVICE_SIGNING_KEY_FILE'),
     },
     maxDocumentBytes: integer(env, 'MAX_DOCUMENT_BYTES', defaultMaxDocumentBytes, 1024, 1024 * 1024 * 1024),
@@ -236,6 +265,12 @@ export function loadConfig(env: Env = process.env): Config {
     webhooks: {
       worker: boolean(env, 'WEBHOOK_WORKER', true),
       allowPrivateNetworks: boolean(env, 'WEBHOOK_ALLOW_PRIVATE_NETWORKS', false),
+    },
+    log: {
+      origin: logOrigin(env, serviceIssuer, baseUrl),
+      signingKeyFile: read(env, 'LOG_SIGNING_KEY_FILE'),
+      sequencer: boolean(env, 'LOG_SEQUENCER', true),
+      checkpointIntervalMs: integer(env, 'LOG_CHECKPOINT_INTERVAL_MS', 200, 10, 600_000),
     },
     metricsToken: read(env, 'METRICS_TOKEN'),
     http: httpLimits(env),

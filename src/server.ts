@@ -5,6 +5,7 @@ import { migrateToLatest } from './db/migrator.js';
 import { openDatabase, type OpenDatabase } from './db/open.js';
 import { sweepAbandonedSpools } from './documents/upload.js';
 import { createLogger } from './logger.js';
+import { sequencerFromConfig, type LogSequencer } from './log/sequencer.js';
 import { dispatcherFromConfig, type WebhookDispatcher } from './webhooks/dispatcher.js';
 
 /** config -> database -> migrations -> app -> listen; on SIGINT/SIGTERM the reverse, in order. */
@@ -24,12 +25,14 @@ async function main(): Promise<void> {
   let database: OpenDatabase | undefined = undefined;
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   let dispatcher: WebhookDispatcher | undefined;
+  let sequencer: LogSequencer | undefined;
 
   closeWithGrace({ delay: config.shutdownGraceMs }, async ({ signal, err }) => {
     if (err) logger.error({ err }, 'shutting down after an error');
     else logger.info({ signal }, 'shutting down: finishing requests in flight');
     // Webhook sends in flight finish and are recorded first, while the database is surely still there.
     await dispatcher?.stop();
+    await sequencer?.stop();
     // Fastify stops accepting, lets in-flight requests finish, then closes; only then the pool and the database go.
     await app?.close();
     await database?.close();
@@ -49,6 +52,10 @@ async function main(): Promise<void> {
     if (config.webhooks.worker) {
       dispatcher = dispatcherFromConfig(config, database, logger);
       dispatcher.start();
+    }
+    if (config.log.sequencer) {
+      sequencer = sequencerFromConfig(config, database, app.logKey, logger, app.metricsRegistry);
+      sequencer.start();
     }
   } catch (error) {
     // A failed start (a bad migration, the port taken) must not leave an embedded Postgres behind.

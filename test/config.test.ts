@@ -213,3 +213,17 @@ t.test('the portal signs in at AUTH_ISSUER unless PORTAL_OIDC_ISSUER names anoth
   );
   refused(t, { PORTAL_OIDC_ISSUER: 'ftp://sso.example.org' }, 'PORTAL_OIDC_ISSUER');
 });
+
+t.test('the log origin: the issuer host and port with /log, or LOG_ORIGIN as given', async (t) => {
+  t.equal(loadConfig({}).log.origin, '127.0.0.1:3000/log');
+  t.equal(loadConfig({ SERVICE_ISSUER: 'https://emswp.example.org' }).log.origin, 'emswp.example.org/log');
+  t.equal(
+    loadConfig({ SERVICE_ISSUER: 'urn:emswp:prod', PUBLIC_BASE_URL: 'https://api.example:8443/' }).log.origin,
+    'api.example:8443/log',
+  );
+  t.equal(loadConfig({ LOG_ORIGIN: 'log.example/emswp' }).log.origin, 'log.example/emswp');
+  t.throws(() => loadConfig({ LOG_ORIGIN: 'a log' }), /LOG_ORIGIN/);
+  t.throws(() => loadConfig({ LOG_ORIGIN: 'a+log' }), /LOG_ORIGIN/);
+  t.throws(() => loadConfig({ LOG_CHECKPOINT_INTERVAL_MS: '5' }), /LOG_CHECKPOINT_INTERVAL_MS/);
+  t.equal(loadConfig({ LOG_SEQUENCER: 'false' }).log.sequencer, false);
+});

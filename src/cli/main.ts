@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { packageVersion } from '../version.js';
 import { keygenCommand } from './keygen.js';
+import { logCommand } from './log.js';
 import { migrateCommand } from './migrate.js';
 import { openapiCommand } from './openapi.js';
 import { signCommand } from './sign.js';
@@ -26,5 +27,6 @@ program.addCommand(signCommand());
 program.addCommand(submitCommand());
 program.addCommand(submitBatchCommand());
 program.addCommand(verifyReceiptCommand());
+program.addCommand(logCommand());
 
 await program.parseAsync();

@@ -1,19 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import type { JSONWebKeySet } from 'jose';
+import { checkInclusion, type CheckedInclusion } from '../log/inclusion-check.js';
+import type { NoteVerifier } from '../log/note.js';
 import { ReceiptVerificationError, verifyReceipt, type ReceiptVerification } from '../receipts/receipt.js';
 import { userPath, userPathOrUrl } from './user-path.js';
 import { fail } from './fail.js';
+import { couldNotCheck, fetchVerifier, loadVerifier } from './log-source.js';
 
 interface VerifyReceiptOptions {
   jwks: string;
   file?: string;
   issuer?: string;
+  logVkey?: string;
 }
 
 const jwksMaxBytes = 1024 * 1024;
-/** Exit code when the receipt could not be checked at all (unreadable file, JWKS unreachable), as opposed to 1: checked and not valid. */
-const couldNotCheck = 2;
 
 /** Control characters out of everything printed: receipt fields must not drive the terminal. */
 const printable = (value: unknown): string => String(value).replace(/[\p{Cc}\p{Cs}]/gu, '?');
@@ -70,7 +72,73 @@ function schoolStanding(school: { status?: string; status_reason?: string | null
   return `, ${school.status}${school.status_reason ? ` (${school.status_reason})` : ''} when the receipt was signed`;
 }
 
-function summary(result: ReceiptVerification, filePath: string | undefined): string {
+/** Where the log's verifier key comes from: --log-vkey, or the service that issued the receipt (/log/vkey). */
+function vkeySource(options: VerifyReceiptOptions, issuer: string): string | undefined {
+  if (options.logVkey !== undefined) return options.logVkey;
+  if (/^https?:\/\//i.test(issuer)) return `${issuer.replace(/\/+$/, '')}/log/vkey`;
+  if (/^https?:\/\//i.test(options.jwks)) return new URL('/log/vkey', options.jwks).toString();
+  return undefined;
+}
+
+/**
+ * The receipt's log proof: the checkpoint is the log's, the entry is in it, and the entry is this
+ * document as the receipt states it. Adds to what was and was not proven.
+ */
+async function checkLog(
+  result: ReceiptVerification,
+  options: VerifyReceiptOptions,
+): Promise<CheckedInclusion | undefined> {
+  const { log, document } = result.payload;
+  if (log === undefined) {
+    if (options.logVkey !== undefined) fail('receipt not valid for the log: it carries no log proof');
+    result.notProven.push('That this history is in the public transparency log: the receipt carries no log proof.');
+    return undefined;
+  }
+  let verifier: NoteVerifier | undefined;
+  if (options.logVkey !== undefined) verifier = await loadVerifier(options.logVkey);
+  else {
+    // Not asked for: fetched from the service when it can be; offline, the rest is still checked.
+    const source = vkeySource(options, result.payload.iss);
+    verifier = source === undefined ? undefined : await fetchVerifier(source);
+    if (verifier === undefined) {
+      result.notProven.push(
+        `That this history is in the public transparency log: the log proof was not checked, as the log's verifier key was not given (--log-vkey)${source === undefined ? '' : ` and could not be fetched from ${source}`}.`,
+      );
+      return undefined;
+    }
+  }
+  let checked: CheckedInclusion;
+  try {
+    checked = checkInclusion(log.proof, verifier);
+  } catch (error) {
+    fail(`receipt not valid: its log proof fails: ${printable((error as Error).message)}`);
+  }
+  const entry = checked.entry;
+  const mismatch = [
+    ['kind', 'document'],
+    ['document_id', document.id],
+    ['sha256', document.sha256],
+    ['status', document.status],
+    ['key_id', document.key_id],
+    ['school', document.school.wdoms_id],
+  ].find(([name, value]) => entry[name as string] !== value);
+  if (mismatch) {
+    fail(
+      `receipt not valid: the logged entry says ${mismatch[0]} ${printable(JSON.stringify(entry[mismatch[0] as string]))}, the receipt ${printable(JSON.stringify(mismatch[1]))}`,
+    );
+  }
+  if (checked.index !== log.index || checked.origin !== log.origin)
+    fail("receipt not valid: its log index or origin is not the proof's");
+  result.proven.push(
+    `The document's latest history entry (seq ${String(entry.seq)}, status ${document.status}) is entry ${checked.index} of the transparency log ${checked.origin}, in its checkpoint of size ${checked.size} signed by the log key ${verifier.name}+${verifier.id.toString(16).padStart(8, '0')}.`,
+  );
+  result.notProven.push(
+    'That everyone is shown the same log: compare the checkpoint with your own copy (`emswp log audit --state`) or a witness.',
+  );
+  return checked;
+}
+
+function summary(result: ReceiptVerification, filePath: string | undefined, log: CheckedInclusion | undefined): string {
   const { document } = result.payload;
   const rows: Array<[string, string]> = [
     ['Document', `${document.id} (${document.type})`],
@@ -83,6 +151,7 @@ function summary(result: ReceiptVerification, filePath: string | undefined): str
     ['SHA-256', `${document.sha256} (${document.size} bytes)`],
   ];
   if (result.file && filePath !== undefined) rows.push(['File', `${filePath} matches`]);
+  if (log) rows.push(['Log entry', `${log.index} of ${log.origin} (checkpoint size ${log.size})`]);
   const width = Math.max(...rows.map(([label]) => label.length));
   const lines = [
     'Receipt valid.',
@@ -110,6 +179,10 @@ export function verifyReceiptCommand(): Command {
     )
     .option('--file <pdf>', 'the document you hold, checked against the receipt (SHA-256 and size)', userPath)
     .option('--issuer <iss>', 'the issuer (iss) the receipt must name')
+    .option(
+      '--log-vkey <vkey-file-or-url>',
+      "the transparency log's verifier key (itself, a file, or its URL); by default fetched from the receipt issuer's /log/vkey",
+    )
     .action(async (receiptPath: string, options: VerifyReceiptOptions) => {
       let text: string;
       try {
@@ -124,7 +197,8 @@ export function verifyReceiptCommand(): Command {
           ...(options.file === undefined ? {} : { file: options.file }),
           ...(options.issuer === undefined ? {} : { expectedIssuer: options.issuer }),
         });
-        process.stdout.write(summary(result, options.file));
+        const log = await checkLog(result, options);
+        process.stdout.write(summary(result, options.file, log));
       } catch (error) {
         if (error instanceof ReceiptVerificationError) fail(`receipt not valid: ${printable(error.message)}`);
         const code = (error as NodeJS.ErrnoException).code;

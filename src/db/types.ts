@@ -6,6 +6,7 @@ import type { ApplicantTables } from '../applicants/tables.js';
 import type { DisclosureTables } from '../disclosures/tables.js';
 import type { DocumentTables } from '../documents/tables.js';
 import type { LetterTables } from '../letters/tables.js';
+import type { LogTables } from '../log/tables.js';
 import type { ProgramTables } from '../programs/tables.js';
 import type { ReleaseTables } from '../releases/tables.js';
 import type { SchoolTables } from '../schools/tables.js';
@@ -20,4 +21,5 @@ export interface DB
     DocumentTables,
     WebhookTables,
     ReleaseTables,
-    DisclosureTables {}
+    DisclosureTables,
+    LogTables {}

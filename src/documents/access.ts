@@ -103,6 +103,17 @@ export async function discloseDocument(
   return doc;
 }
 
+/**
+ * GET /documents/{id}/log-proof: the document's place in the transparency log, for whoever may see
+ * the document, and for an applicant only once it is verified as theirs (as its receipt). Not a
+ * disclosure: the proof holds no content and no personal data.
+ */
+export async function documentForLogProof(db: Executor, caller: Principal, id: string): Promise<DocumentWithSchool> {
+  const doc = await visibleDocument(db, caller, id);
+  await assertVerifiedForApplicant(db, caller, doc);
+  return doc;
+}
+
 /** GET /documents/{id}/content: the document and its bytes, one stored chunk at a time, once disclosed. */
 export async function downloadDocument(
   db: Executor,

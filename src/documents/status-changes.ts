@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal.js';
 import { moveReleasesToReplacement, programsReleasedTo } from '../releases/repository.js';
+import { logDocumentStatus } from '../log/recorder.js';
 import { enqueueEvent } from '../webhooks/outbox.js';
 import type { Executor } from '../db/database.js';
 import { eventInsert, updateDocument } from './repository.js';
@@ -28,6 +29,7 @@ export interface Change {
 /**
  * Keeps a status in the document's history and tells the webhook outbox, in one statement of the
  * caller's transaction: the school that sent it and the programs it is released to right now hear of it.
+ * The transparency log gets the status as an entry in the same transaction.
  */
 export async function recordStatus(
   trx: Executor,
@@ -62,6 +64,7 @@ export async function recordStatus(
     },
     history,
   );
+  await logDocumentStatus(trx, doc.id);
 }
 
 /**

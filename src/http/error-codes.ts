@@ -62,6 +62,8 @@ export const errorCodes = {
   // Letter requests (src/letters)
   school_unknown: { status: 422, title: 'No active school has this id' },
   release_exists: { status: 409, title: 'This document is already released to this program' },
+  // The transparency log (src/log)
+  log_pending: { status: 503, title: 'The change is not in a signed log checkpoint yet; try again shortly' },
   // The service itself
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'The service cannot answer now' },

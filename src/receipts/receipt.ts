@@ -61,6 +61,14 @@ export const ReceiptPayloadSchema = Type.Object(
       received_at: Type.Optional(Type.String({ minLength: 1 })),
     }),
     manifest_sha256: Type.String({ pattern: hex64 }),
+    /** The document's latest transparency log entry, proven included in a signed checkpoint. */
+    log: Type.Optional(
+      Type.Object({
+        origin: Type.String({ minLength: 1 }),
+        index: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER }),
+        proof: Type.String({ minLength: 1 }),
+      }),
+    ),
   },
   { $id: 'ReceiptPayload', title: 'ReceiptPayload' },
 );

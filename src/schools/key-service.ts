@@ -5,6 +5,7 @@ import type { PageRequest } from '../db/pagination.js';
 import type { DB } from '../db/types.js';
 import { checkPastTime, normalizedText } from '../http/input-checks.js';
 import { notFound, problem } from '../http/problem.js';
+import { logKeyStatus } from '../log/recorder.js';
 import {
   activeSchoolKeys,
   findKeyClash,
@@ -23,7 +24,7 @@ import type { SchoolKeyRow, StoredJwk } from './tables.js';
  * one after revocation can register it again, whatever kid it comes under.
  */
 export async function registerSchoolKey(
-  db: Executor,
+  db: Kysely<DB>,
   caller: SchoolReader,
   schoolId: string,
   jwkInput: unknown,
@@ -36,13 +37,18 @@ export async function registerSchoolKey(
     if (error instanceof JwkRefusal) throw problem('key_invalid', `The key was refused: ${error.message}.`);
     throw error;
   }
-  const row = await insertSchoolKey(db, {
-    kid: accepted.kid,
-    thumbprint: accepted.thumbprint,
-    school_id: schoolId,
-    alg: accepted.alg,
-    jwk: JSON.stringify(accepted.jwk),
-    created_by: caller.sub,
+  // The key and its transparency log entry commit together.
+  const row = await db.transaction().execute(async (trx) => {
+    const inserted = await insertSchoolKey(trx, {
+      kid: accepted.kid,
+      thumbprint: accepted.thumbprint,
+      school_id: schoolId,
+      alg: accepted.alg,
+      jwk: JSON.stringify(accepted.jwk),
+      created_by: caller.sub,
+    });
+    if (inserted) await logKeyStatus(trx, inserted.kid);
+    return inserted;
   });
   if (row) return row;
   const clash = await findKeyClash(db, accepted.kid, accepted.thumbprint);
@@ -114,6 +120,7 @@ export async function revokeSchoolKey(
       const since = existing.revoked_at ? ` (since ${existing.revoked_at.toISOString()})` : '';
       throw problem('key_already_revoked', `Key ${kid} is already revoked${since}; nothing was changed.`);
     }
+    await logKeyStatus(trx, revoked.kid);
     if (revoked.compromised_at !== null)
       await onCompromised(trx, { ...revoked, compromised_at: revoked.compromised_at }, caller);
     return revoked;

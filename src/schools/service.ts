@@ -3,6 +3,7 @@ import type { PrincipalOf } from '../auth/principal.js';
 import type { DB } from '../db/types.js';
 import { notFound, problem } from '../http/problem.js';
 import { normalizedText } from '../http/input-checks.js';
+import { logSchoolStatus } from '../log/recorder.js';
 import type { Executor } from '../db/database.js';
 import type { PageRequest } from '../db/pagination.js';
 import {
@@ -48,6 +49,7 @@ export async function registerSchool(db: Kysely<DB>, input: NewSchool, actor: st
       reason: null,
       actor,
     });
+    await logSchoolStatus(trx, school.id);
     return school;
   });
 }
@@ -88,6 +90,7 @@ export async function changeSchoolStatus(
       reason,
       actor,
     });
+    await logSchoolStatus(trx, id);
     return updated;
   });
 }

@@ -9,6 +9,8 @@ export interface ListenerOptions {
   /** (Re)connected: anything committed while we were not listening is now waiting. */
   onConnected: () => void;
   logger: Logger;
+  /** Who is listening, for the log lines; the webhook dispatcher by default. */
+  name?: string;
   /** Reconnection waits double from 100 ms up to this. */
   maxBackoffMs?: number;
 }
@@ -35,12 +37,19 @@ export class NotificationListener {
   async stop(): Promise<void> {
     this.running = false;
     this.wakeUp?.();
-    await this.client?.end().catch(() => {});
-    await this.loop;
+    // pg never settles end(), nor the connect() in flight, when a client is ended while it is still
+    // connecting (a stop right after start): wait a moment at most, so stopping never hangs.
+    const settled = async (promise: Promise<unknown> | undefined) => {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
+      clearTimeout(timer);
+    };
+    await settled(this.client?.end().catch(() => {}));
+    await settled(this.loop);
   }
 
   private async run(): Promise<void> {
-    const { connectionString, channel, logger, maxBackoffMs = 30_000 } = this.options;
+    const { connectionString, channel, logger, maxBackoffMs = 30_000, name = 'webhook dispatcher' } = this.options;
     let backoff = 100;
     let wasDown = false;
     while (this.running) {
@@ -49,7 +58,7 @@ export class NotificationListener {
       const closed = new Promise<void>((resolve) => {
         this.wakeUp = resolve;
         client.on('error', (error) => {
-          logger.warn({ err: error }, 'webhook dispatcher: lost its LISTEN connection');
+          logger.warn({ err: error }, `${name}: lost its LISTEN connection`);
           resolve();
         });
         client.on('end', () => resolve());
@@ -58,14 +67,14 @@ export class NotificationListener {
         await client.connect();
         client.on('notification', () => this.options.onNotify());
         await client.query(`listen ${pg.escapeIdentifier(channel)}`);
-        if (wasDown) logger.info('webhook dispatcher: listening for new deliveries again');
+        if (wasDown) logger.info(`${name}: listening again`);
         wasDown = false;
         backoff = 100;
         this.options.onConnected();
         await closed;
       } catch (error) {
         if (!wasDown && this.running)
-          logger.warn({ err: error }, 'webhook dispatcher: cannot LISTEN; polling until the database is back');
+          logger.warn({ err: error }, `${name}: cannot LISTEN; polling until the database is back`);
       }
       await client.end().catch(() => {});
       if (!this.running) break;

@@ -141,6 +141,15 @@ export default defineAccessMatrix({
       request: async (world) => ({ method: 'GET', url: `/v1/documents/${(await settingOf(world)).released}/receipt` }),
     },
     {
+      operation: 'GET /v1/documents/{id}/log-proof',
+      // As the receipt it belongs to.
+      expect: { anonymous: 401, admin: 200, school_a: 200, school_b: 404, applicant: 200, program: 200 },
+      request: async (world) => ({
+        method: 'GET',
+        url: `/v1/documents/${(await settingOf(world)).released}/log-proof`,
+      }),
+    },
+    {
       operation: 'POST /v1/verify',
       expect: { anonymous: 200, admin: 200, school_a: 200, school_b: 200, applicant: 200, program: 200 },
       request: () => ({ method: 'POST', url: '/v1/verify', payload: { sha256: 'a'.repeat(64) } }),

@@ -15,7 +15,7 @@ export function builtEntry(path: 'server.js' | 'cli/main.js'): string {
 
 /** Settings that would make a child depend on this machine: children get only what a test gives them. */
 const serviceVariables =
-  /^(PORT|HOST|DATABASE_|DATA_DIR|LOG_LEVEL|AUTH_|PUBLIC_BASE_URL|SERVICE_|MAX_DOCUMENT_BYTES|MSPE_|WEBHOOK_|METRICS_|TRUST_PROXY|SHUTDOWN_|VERIFY_|EMSWP_|HTTP_)/;
+  /^(PORT|HOST|DATABASE_|DATA_DIR|LOG_|AUTH_|PUBLIC_BASE_URL|SERVICE_|MAX_DOCUMENT_BYTES|MSPE_|WEBHOOK_|METRICS_|TRUST_PROXY|SHUTDOWN_|VERIFY_|EMSWP_|HTTP_)/;
 
 export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const inherited = Object.fromEntries(

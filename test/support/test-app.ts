@@ -4,6 +4,7 @@ import type { Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { sequencerFromConfig } from '../../src/log/sequencer.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 import { createTestIssuer, testAudience, testIssuerName, type TestIssuer } from './test-issuer.js';
 
@@ -34,10 +35,19 @@ export async function buildTestApp(t: Test, env: Record<string, string> = {}, lo
     AUTH_AUDIENCE: testAudience,
     AUTH_JWKS_FILE: issuer.jwksFile,
     WEBHOOK_WORKER: 'false',
+    LOG_CHECKPOINT_INTERVAL_MS: '20',
     ...env,
   });
-  const app = await buildApp({ config, db: database.db, logger: logger ?? createLogger(config.logLevel) });
+  const appLogger = logger ?? createLogger(config.logLevel);
+  const app = await buildApp({ config, db: database.db, logger: appLogger });
   t.teardown(() => app.close());
+  // As in the server: the log's sequencer runs beside the app (LOG_SEQUENCER=false for a test that drives it).
+  if (config.log.sequencer) {
+    const sequencer = sequencerFromConfig(config, database, app.logKey, appLogger);
+    sequencer.start();
+    // Before the database goes: a sequencer reconnecting while it is dropped would make the drop fail.
+    database.beforeDrop.push(() => sequencer.stop());
+  }
   return { app, database, db: database.db, config, issuer, directory };
 }
 

@@ -17,6 +17,8 @@ export interface TestDatabase {
   name: string;
   url: string;
   db: Database;
+  /** Stopped before the database is dropped: what holds connections of its own (the log sequencer). */
+  beforeDrop: Array<() => Promise<void>>;
 }
 
 const SOURCE_IN_USE = '55006';
@@ -49,11 +51,13 @@ export async function createTestDatabase(t: Test, { migrated = true } = {}): Pro
   }
   const url = databaseUrl(name);
   const { db } = createDatabase(url, 5);
+  const beforeDrop: Array<() => Promise<void>> = [];
   t.teardown(async () => {
+    for (const stop of beforeDrop) await stop();
     await db.destroy();
     const cleaner = createDatabase(run.url, 1).db;
     await sql`drop database if exists ${sql.id(name)} with (force)`.execute(cleaner);
     await cleaner.destroy();
   });
-  return { name, url, db };
+  return { name, url, db, beforeDrop };
 }
