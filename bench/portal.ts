@@ -18,7 +18,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './support/chromium.js';
 import { registerApplicant, registerSchool, pdfOfSize } from './support/actors.js';
 import { runCliBatch } from './support/cli-batch.js';
 import { MiB, runBench } from './support/harness.js';
@@ -49,16 +49,7 @@ await runBench('Portal: first-page JavaScript, hashing and signing 20 MiB in the
   const school = await registerSchool(server);
   const applicant = await registerApplicant(server);
   const folder = await mkdtemp(join(tmpdir(), 'emswp-bench-portal-'));
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const page = await (await browser.newContext({ baseURL: server.url })).newPage();
     page.setDefaultTimeout(60_000);

@@ -8,23 +8,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../bench/support/chromium.js';
 import { registerApplicant, registerSchool, pdfOfSize } from '../bench/support/actors.js';
 import { startBenchServer } from '../bench/support/harness.js';
 
 const out = join(import.meta.dirname, '..', 'docs', 'screenshots');
 const server = await startBenchServer();
 const folder = await mkdtemp(join(tmpdir(), 'emswp-screenshots-'));
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const browser = await launchChromium();
 try {
   const school = await registerSchool(server);
   const applicant = await registerApplicant(server);

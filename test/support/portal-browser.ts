@@ -1,10 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { chromiumPath, launchChromium } from '../../bench/support/chromium.js';
 import type { Test } from 'tap';
 import { startPortalApp, type PortalApp } from './portal-app.js';
-
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export interface PortalWorld extends PortalApp {
   browser: Browser;
@@ -20,16 +19,7 @@ export async function startPortal(t: Test, env: Record<string, string> = {}): Pr
     );
   }
   const portal = await startPortalApp(t, env);
-  const browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   t.teardown(() => browser.close());
   return {
     ...portal,
