@@ -12,7 +12,11 @@ t.setTimeout(120_000);
 t.test('npm scripts compile only when a source changed since the last build', async (t) => {
   const root = t.testdir({
     src: { 'greeting.ts': 'export const greeting: string = "hello";\n' },
-    'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', target: 'ES2022' } }),
+    // No ambient @types: the fixture sits inside the repository, and tsc would otherwise type-check
+    // every package under its node_modules/@types (the portal's development dependencies among them).
+    'tsconfig.json': JSON.stringify({
+      compilerOptions: { strict: true, module: 'NodeNext', target: 'ES2022', types: [] },
+    }),
     'tsconfig.build.json': JSON.stringify({
       extends: './tsconfig.json',
       compilerOptions: { rootDir: 'src', outDir: 'dist' },
