@@ -1,6 +1,7 @@
+import { withSchoolOfficerOptions } from './school-options.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import type { JWK } from 'jose';
 import {
   batchSucceeded,
@@ -125,24 +126,13 @@ async function sendRows(
 }
 
 export function submitBatchCommand(): Command {
-  return new Command('submit-batch')
-    .description(
-      'check every row of a batch CSV and its PDFs, then sign and upload them a few at a time; writes a results CSV, exits 1 if any row failed; safe to run again',
-    )
-    .argument('<batch.csv>', 'file,type,ecfmg_id,given_name,family_name,date_of_birth,letter_id,supersedes,jti')
-    .addOption(
-      new Option('--url <base-url>', "the service's base URL, e.g. https://emswp.example.org")
-        .env('EMSWP_URL')
-        .makeOptionMandatory(),
-    )
-    .addOption(
-      new Option(
-        '--token <token>',
-        "the school officer's access token (better in EMSWP_TOKEN: flags show in the process list)",
+  return withSchoolOfficerOptions(
+    new Command('submit-batch')
+      .description(
+        'check every row of a batch CSV and its PDFs, then sign and upload them a few at a time; writes a results CSV, exits 1 if any row failed; safe to run again',
       )
-        .env('EMSWP_TOKEN')
-        .makeOptionMandatory(),
-    )
+      .argument('<batch.csv>', 'file,type,ecfmg_id,given_name,family_name,date_of_birth,letter_id,supersedes,jti'),
+  )
     .requiredOption('--key <file>', 'the private JWK made by `emswp keygen`')
     .option('--concurrency <n>', 'documents uploaded at once', '4')
     .option('--results <file>', 'where to write the results CSV (default: standard output)')

@@ -1,7 +1,8 @@
+import { withSchoolOfficerOptions } from './school-options.js';
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Presets, SingleBar } from 'cli-progress';
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { ApiClient, ApiProblem, ApiUnreachable } from './api-client.js';
 import { fail } from './fail.js';
 import { userPath } from './user-path.js';
@@ -109,22 +110,11 @@ function report(document: SubmittedDocument, created: boolean, json: boolean): v
 }
 
 export function submitCommand(): Command {
-  const command = new Command('submit')
-    .description('sign a PDF and upload it (POST /v1/documents) in one step; prints the document id, status and type')
-    .argument('<file>', 'the PDF to submit', userPath)
-    .addOption(
-      new Option('--url <base-url>', "the service's base URL, e.g. https://emswp.example.org")
-        .env('EMSWP_URL')
-        .makeOptionMandatory(),
-    )
-    .addOption(
-      new Option(
-        '--token <token>',
-        "the school officer's access token (better in EMSWP_TOKEN: flags show in the process list)",
-      )
-        .env('EMSWP_TOKEN')
-        .makeOptionMandatory(),
-    )
+  const command = withSchoolOfficerOptions(
+    new Command('submit')
+      .description('sign a PDF and upload it (POST /v1/documents) in one step; prints the document id, status and type')
+      .argument('<file>', 'the PDF to submit', userPath),
+  )
     .option(
       '--issuer <wdoms-id>',
       "the manifest's iss (default: the calling school's World Directory id, asked of the service)",

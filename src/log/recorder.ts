@@ -1,7 +1,7 @@
 import type { Executor } from '../db/database.js';
 import type { StoredJwk } from '../schools/tables.js';
 import { documentReasonCode, isoOrNull, logEntry } from './entries.js';
-import { documentFacts, insertPending, keyFacts, schoolFacts } from './repository.js';
+import { documentFacts, insertPending, keyFacts, schoolFacts, type DocumentFacts } from './repository.js';
 
 /**
  * The log as a sink: each feature calls one of these in the transaction of its change, and the
@@ -9,20 +9,8 @@ import { documentFacts, insertPending, keyFacts, schoolFacts } from './repositor
  * the caller passes only its id.
  */
 
-export interface DocumentEntryFacts {
-  id: string;
-  type: string;
-  status: string;
-  status_reason: string | null;
-  sha256: string;
-  size: number;
-  wdoms_id: string;
-  key_id: string;
-  manifest_sha256: string;
-  signed_at: Date;
-  supersedes: string | null;
-  seq: number;
-}
+/** What a document entry states: the document's row as the log reads it, without the reading's clock. */
+export type DocumentEntryFacts = Omit<DocumentFacts, 'now'>;
 
 export const documentEntry = (facts: DocumentEntryFacts, at: Date): Buffer =>
   logEntry('document', at, {
