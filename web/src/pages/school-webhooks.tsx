@@ -3,6 +3,7 @@ import { Field, Loading, Notice, describedBy } from '../components';
 import { api, type Page } from '../lib/api';
 import { messageOf, useLoad } from '../lib/use-load';
 import { when } from '../lib/words';
+import { documentStatuses } from '../../../src/facts/documents';
 
 interface Endpoint {
   id: string;
@@ -24,14 +25,8 @@ interface Delivery {
   last_error: string | null;
 }
 
-const schoolEvents = [
-  'document.verified',
-  'document.unmatched',
-  'document.needs_review',
-  'document.rejected',
-  'document.superseded',
-  'document.revoked',
-];
+/** A school hears of its documents' statuses (release events go to programs). */
+const schoolEvents = documentStatuses.map((status) => `document.${status}`);
 
 function Secret(props: { secret: string }) {
   return (
