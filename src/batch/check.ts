@@ -1,6 +1,6 @@
 import { isPdf } from '../crypto/pdf-magic.js';
 import { defaultMaxDocumentBytes, documentTypes, type DocumentType } from '../facts/documents.js';
-import { manifestPayloadErrors, type ManifestPayload } from '../documents/manifest-schema.js';
+import { manifestPayloadErrors, pdfManifestPayload, type ManifestPayload } from '../documents/manifest-schema.js';
 import type { BatchColumn } from './columns.js';
 import { parseBatchCsv, type BatchRow, type ParsedBatchCsv } from './csv.js';
 import { derivedJti } from './jti.js';
@@ -79,25 +79,7 @@ function manifestOf(
   digest: { sha256: string; size: number },
   jti: string,
 ): UnsignedManifest & { iat: number } {
-  return {
-    iss: issuer,
-    jti,
-    iat: 0,
-    document: {
-      type: values.type.toLowerCase() as DocumentType,
-      sha256: digest.sha256,
-      size: digest.size,
-      media_type: 'application/pdf',
-    },
-    applicant: {
-      ecfmg_id: values.ecfmg_id,
-      given_name: values.given_name,
-      family_name: values.family_name,
-      date_of_birth: values.date_of_birth,
-    },
-    ...(values.letter_id === '' ? {} : { letter_id: values.letter_id }),
-    ...(values.supersedes === '' ? {} : { supersedes: values.supersedes }),
-  };
+  return pdfManifestPayload(issuer, jti, 0, { ...values, type: values.type.toLowerCase() as DocumentType }, digest);
 }
 
 /**

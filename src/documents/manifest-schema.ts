@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import { documentTypes } from '../facts/documents.js';
+import { documentTypes, type DocumentType } from '../facts/documents.js';
 import { uuidPatternText } from '../facts/uuid.js';
 import type { FieldError } from '../http/problem.js';
 import { ecfmgIdPattern, sha256HexPattern, wdomsIdPattern } from '../facts/identifiers.js';
@@ -66,6 +66,41 @@ export const ManifestPayloadSchema = Type.Object(
 );
 
 export type ManifestPayload = Static<typeof ManifestPayloadSchema>;
+
+/** What a school officer states about one PDF, in a form or a batch CSV row; an empty `letter_id` or `supersedes` is absent. */
+export interface ManifestFields {
+  type: DocumentType;
+  ecfmg_id: string;
+  given_name: string;
+  family_name: string;
+  date_of_birth: string;
+  letter_id?: string | undefined;
+  supersedes?: string | undefined;
+}
+
+/** The payload a school signs for one PDF: the file's hash and size, never its bytes. */
+export function pdfManifestPayload(
+  issuer: string,
+  jti: string,
+  iat: number,
+  fields: ManifestFields,
+  file: { sha256: string; size: number },
+): ManifestPayload {
+  return {
+    iss: issuer,
+    jti,
+    iat,
+    document: { type: fields.type, sha256: file.sha256, size: file.size, media_type: 'application/pdf' },
+    applicant: {
+      ecfmg_id: fields.ecfmg_id,
+      given_name: fields.given_name,
+      family_name: fields.family_name,
+      date_of_birth: fields.date_of_birth,
+    },
+    ...(fields.letter_id ? { letter_id: fields.letter_id } : {}),
+    ...(fields.supersedes ? { supersedes: fields.supersedes } : {}),
+  };
+}
 
 /** C0 controls, DEL, C1 controls, and lone surrogates (which would not survive UTF-8 storage intact). */
 const unprintable = /[\p{Cc}\p{Cs}]/u;

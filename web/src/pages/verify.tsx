@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Field, Notice, describedBy } from '../components';
 import { api } from '../lib/api';
-import { sha256Hex } from '../lib/signing';
+import { sha256Hex } from '../../../src/batch/sha256';
 import { messageOf } from '../lib/use-load';
 import { documentStatusShort, documentTypeWords, when } from '../lib/words';
 
@@ -32,7 +32,7 @@ export function VerifyPage() {
     if (!file) return;
     setBusy(true);
     try {
-      const sha256 = await sha256Hex(await file.arrayBuffer());
+      const sha256 = await sha256Hex(new Uint8Array(await file.arrayBuffer()));
       setResult(await api<VerifyResult>('POST', '/v1/verify', { sha256 }));
     } catch (failure) {
       setError(messageOf(failure));
