@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { makeKeyInBrowser, pdfBytes, signInAs, startPortal } from '../support/portal-browser.js';
+import { makeKeyInBrowser, pdfBytes, shows, signInAs, startPortal } from '../support/portal-browser.js';
 
 t.test(
   'a batch of 20 with two bad rows is refused whole, then fixed and sent, then sent again with nothing new stored',
@@ -34,8 +34,8 @@ t.test(
     await page.getByLabel('The PDFs it names').setInputFiles(pdfs);
     await page.getByRole('button', { name: 'Check the batch' }).click();
     await page.getByText('2 problems to fix first: nothing was sent.').waitFor();
-    t.ok(await page.getByText(/Row 6, ecfmg_id: .*8 digits/).isVisible(), 'the short ECFMG ID, on its row and column');
-    t.ok(await page.getByText(/Row 13, date_of_birth: .*real date/).isVisible(), 'the impossible date');
+    t.ok(await shows(page.getByText(/Row 6, ecfmg_id: .*8 digits/)), 'the short ECFMG ID, on its row and column');
+    t.ok(await shows(page.getByText(/Row 13, date_of_birth: .*real date/)), 'the impossible date');
     t.notOk(await page.getByRole('button', { name: /Sign and send/ }).isVisible(), 'nothing can be sent yet');
     t.equal((await world.asAdmin<{ items: unknown[] }>('GET', '/v1/documents')).items.length, 0, 'nothing stored');
 

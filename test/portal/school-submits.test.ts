@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import t from 'tap';
-import { pdfBytes, signInAs, startPortal } from '../support/portal-browser.js';
+import { pdfBytes, shows, signInAs, startPortal } from '../support/portal-browser.js';
 
 t.test('a registrar signs in, makes a key in the browser, submits an MSPE and sees it verified', async (t) => {
   const world = await startPortal(t);
@@ -15,15 +15,12 @@ t.test('a registrar signs in, makes a key in the browser, submits an MSPE and se
 
   await signInAs(page, new RegExp(school.wdoms_id));
   await page.getByRole('heading', { name: school.name }).waitFor();
-  t.ok(await page.getByText('Active: your school can submit documents.').isVisible(), 'the school and its status');
+  t.ok(await shows(page.getByText('Active: your school can submit documents.')), 'the school and its status');
 
   await page.getByRole('link', { name: 'Keys' }).click();
   await page.getByRole('button', { name: 'Make a new key in this browser' }).click();
   await page.getByText(/A new key was made in this browser and registered/).waitFor();
-  t.ok(
-    await page.getByRole('cell', { name: 'Yes, made here' }).isVisible(),
-    'the key is listed as kept in this browser',
-  );
+  t.ok(await shows(page.getByRole('cell', { name: 'Yes, made here' })), 'the key is listed as kept in this browser');
   const keys = await world.asAdmin<{ items: { status: string; alg: string }[] }>(
     'GET',
     `/v1/schools/${school.id}/keys`,

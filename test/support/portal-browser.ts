@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { chromiumPath, launchChromium } from '../../bench/support/chromium.js';
 import type { Test } from 'tap';
 import { startPortalApp, type PortalApp } from './portal-app.js';
@@ -69,11 +69,23 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
+/**
+ * Whether the element shows up within the page's timeout: the page renders after its fetches settle,
+ * so a check made at once (Locator.isVisible) can run before the list it looks at has been refreshed.
+ */
+export async function shows(locator: Locator): Promise<boolean> {
+  return locator.waitFor({ state: 'visible' }).then(
+    () => true,
+    () => false,
+  );
+}
+
 /** The keys page's own button: a key made and kept in this browser, its public half registered. */
 export async function makeKeyInBrowser(page: Page): Promise<void> {
   await page.getByRole('link', { name: 'Keys' }).click();
   await page.getByRole('button', { name: 'Make a new key in this browser' }).click();
   await page.getByText(/A new key was made in this browser and registered/).waitFor();
+  await page.getByRole('cell', { name: 'Yes, made here' }).first().waitFor();
 }
 
 /** The name a person hears for the focused element: its label, or its text. */
