@@ -1,5 +1,6 @@
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { useEffect, useState } from 'preact/hooks';
+import { areaFor, homeFor } from './areas';
 import { Notice } from './components';
 import { api, type Me } from './lib/api';
 import { completePopupSignIn, completeSignIn, signIn, signInAgain, signOut, useSession } from './lib/auth';
@@ -17,7 +18,7 @@ function SignInCallback() {
       .then(async (returnTo) => {
         if (returnTo !== '/') return route(returnTo, true);
         const me = await api<Me>('GET', '/v1/me');
-        route(me.role === 'school' ? '/school' : '/', true);
+        route(homeFor(me.role), true);
       })
       .catch((failure: unknown) => setError(messageOf(failure)));
   }, []);
@@ -56,7 +57,7 @@ function Header() {
   const { path } = useLocation();
   const [error, setError] = useState<string>();
   const role = session.user?.profile ? (session.user.profile['role'] as string | undefined) : undefined;
-  const inSchool = path.startsWith('/school');
+  const area = session.user ? areaFor(role, path) : undefined;
   return (
     <header class="site-header">
       <a class="skip-link" href="#main">
@@ -70,28 +71,11 @@ function Header() {
           <li>
             <a href="/verify">Check a document</a>
           </li>
-          {session.user && (inSchool || role === 'school') && (
-            <>
-              <li>
-                <a href="/school">School</a>
-              </li>
-              <li>
-                <a href="/school/keys">Keys</a>
-              </li>
-              <li>
-                <a href="/school/submit">Submit</a>
-              </li>
-              <li>
-                <a href="/school/batch">Batch</a>
-              </li>
-              <li>
-                <a href="/school/documents">Documents</a>
-              </li>
-              <li>
-                <a href="/school/webhooks">Webhooks</a>
-              </li>
-            </>
-          )}
+          {area?.links.map((link) => (
+            <li key={link.href}>
+              <a href={link.href}>{link.label}</a>
+            </li>
+          ))}
         </ul>
       </nav>
       <div class="account">

@@ -1,11 +1,12 @@
 import { useEffect } from 'preact/hooks';
+import { homeFor } from '../areas';
 import { signIn, useSession } from '../lib/auth';
 
 const text = {
   title: 'EMSWP: signed medical-school documents, verified',
   intro:
     'Schools send their MSPEs, transcripts and letters here, signed with their own key. Applicants, programs and licensing boards can check that a document is genuine.',
-  school: 'Go to your school',
+  yourPages: 'Go to your pages',
   signIn: 'Sign in',
   verify: 'Check a PDF you were given',
 };
@@ -22,8 +23,8 @@ export function HomePage() {
       <ul class="actions">
         {session.user ? (
           <li>
-            <a class="button" href="/school">
-              {text.school}
+            <a class="button" href={homeFor(session.user.profile['role'] as string | undefined)}>
+              {text.yourPages}
             </a>
           </li>
         ) : (
