@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { verifyReceipt } from '../../src/receipts/receipt.js';
-import { pdfBytes, seriousViolations, shows, signInAs, startPortal } from '../support/portal-browser.js';
+import { pdfBytes, seriousViolations, shows, signInAs, startPortal, tabTo } from '../support/portal-browser.js';
 import {
   callAs,
   registerProgram,
@@ -191,9 +191,24 @@ t.test('a program coordinator downloads what was released with its receipt', asy
           t.equal(answer.status, 404, `the API answers the program 404 for /v1/documents/{id}${part} too`);
         }
       }
+      await page.goto(`/program/documents/${elsewhere.id.slice(0, 20)}`);
+      t.ok(await shows(page.getByText('This address does not name a document.')), 'a link cut short: not found too');
       await page.context().close();
     },
   );
+
+  await t.test('a coordinator gets the receipt with the keyboard alone', async (t) => {
+    const page = await signedIn();
+    await rowOf(page, adaeze.ecfmg_id, /MSPE/).waitFor();
+    await tabTo(page, /^MSPE/);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: /^MSPE .* for ECFMG ID/ }).waitFor();
+    await tabTo(page, 'Download the receipt');
+    const receipt = page.waitForEvent('download');
+    await page.keyboard.press('Enter');
+    t.equal((await receipt).suggestedFilename(), `receipt-${mspe.id}.jwt`, 'the receipt downloads');
+    await page.context().close();
+  });
 
   await t.test('axe-core finds no serious or critical problem on any program page', async (t) => {
     const page = await signedIn();

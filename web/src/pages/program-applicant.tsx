@@ -1,5 +1,6 @@
 import { useRoute } from 'preact-iso';
 import { useEffect } from 'preact/hooks';
+import { uuidPattern } from '../../../src/facts/uuid';
 import { Loading } from '../components';
 import { api, type Page } from '../lib/api';
 import type { DocumentView } from '../lib/documents';
@@ -23,11 +24,14 @@ export function ProgramApplicantPage() {
   const applicantId = params.id ?? '';
   // The ECFMG ID for the heading, from any one of their released documents.
   const { data, error } = useLoad(
-    () =>
-      api<Page<DocumentView>>(
-        'GET',
-        `/v1/programs/${program.id}/documents?${new URLSearchParams({ applicant_id: applicantId, limit: '1' }).toString()}`,
-      ),
+    async (): Promise<Page<DocumentView>> =>
+      // A mistyped or cut-off link names no applicant: nothing of theirs can be released here.
+      !uuidPattern.test(applicantId)
+        ? { items: [], next_cursor: null }
+        : api<Page<DocumentView>>(
+            'GET',
+            `/v1/programs/${program.id}/documents?${new URLSearchParams({ applicant_id: applicantId, limit: '1' }).toString()}`,
+          ),
     [program.id, applicantId],
   );
   useEffect(() => {

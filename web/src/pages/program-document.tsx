@@ -1,6 +1,7 @@
 import { useRoute } from 'preact-iso';
 import { useEffect, useState } from 'preact/hooks';
 import { DocumentHistory, Loading, Notice } from '../components';
+import { uuidPattern } from '../../../src/facts/uuid';
 import { ApiProblem, api } from '../lib/api';
 import { downloadPdf, downloadReceipt, embargoed, type DocumentEvent, type DocumentView } from '../lib/documents';
 import { messageOf, useLoad } from '../lib/use-load';
@@ -10,6 +11,7 @@ const text = {
   pageTitle: 'Document · EMSWP portal',
   title: (type: string, ecfmgId: string) => `${type} for ECFMG ID ${ecfmgId}`,
   notFoundTitle: 'Document not found',
+  notAnId: 'This address does not name a document.',
   notFoundWhy: 'There is no document with this address released to your program now.',
   back: 'All released documents',
   loading: 'the document',
@@ -48,6 +50,8 @@ export function ProgramDocumentPage() {
   const id = params.id ?? '';
   const [outcome, setOutcome] = useState<{ kind: 'success' | 'error'; message: string }>();
   const { data, error } = useLoad(async (): Promise<Loaded> => {
+    // A mistyped or cut-off link: the API would refuse the id itself (400), so it is not asked.
+    if (!uuidPattern.test(id)) return { found: false, detail: text.notAnId };
     try {
       const [document, events] = await Promise.all([
         api<DocumentView>('GET', `/v1/documents/${id}`),
