@@ -2,8 +2,10 @@
  * Ingest throughput: 1 MiB signed PDFs through POST /v1/documents (multipart, manifest verified,
  * bytes hashed, stored in chunks with the document row and its event, one transaction
  * each) against the plain baseline of the same database: `INSERT INTO <scratch bytea table>` of the
- * same 1 MiB buffers with pg, at the same concurrency. Target: ingest reaches at least 50% of the
- * baseline's bytes per second.
+ * same 1 MiB buffers with pg, at the same concurrency. Target: ingest reaches at least 55% of the
+ * baseline's bytes per second with the transparency log on (issue 14), as the server runs by default:
+ * its sequencer integrates each submission's entry and signs checkpoints during the run, which the
+ * bench shows by counting them at the end.
  *
  * The two sides alternate in short phases (BENCH_ROUNDS of BENCH_SECONDS each, default 6 x 5 s), so
  * whatever else the machine is doing weighs on both alike; the ratio is of the totals.
@@ -23,13 +25,36 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 6);
 const fileBytes = MiB;
 const distinctFiles = 32;
-const target = 0.5;
+const target = 0.55;
 
 const showCpu = (cpu: CpuSeconds) =>
   `server ${cpu.server.toFixed(1)}, postgres ${cpu.postgres.toFixed(1)}, load generator ${cpu.loadGenerator.toFixed(1)}`;
 type Phase = PhaseResult & { cpu: CpuSeconds };
 const show = (phase: Phase) =>
   `${phase.name.padEnd(22)} ${String(phase.operations).padStart(5)} x 1 MiB in ${phase.seconds.toFixed(1)} s = ${formatMiB(phase.bytesPerSecond)}/s (${(phase.operations / phase.seconds).toFixed(1)}/s); CPU ms per MiB: ${showCpu(cpuPerOperation([phase.cpu], phase.operations))}`;
+
+/**
+ * What the server's log sequencer did during the run, once it has caught up: every submission queued
+ * a document entry in its own transaction, and only the sequencer moves them into the log.
+ */
+async function logActivity(pool: pg.Pool) {
+  const read = async () =>
+    (
+      await pool.query<{ entries: number; documentEntries: number; checkpoints: number; pending: number }>(
+        `select (select count(*) from log_entries)::int as entries,
+           (select count(*) from log_entries where document_id is not null)::int as "documentEntries",
+           (select count(*) from log_checkpoints)::int as checkpoints,
+           (select count(*) from log_pending)::int as pending`,
+      )
+    ).rows[0]!;
+  const deadline = Date.now() + 30_000;
+  let counts = await read();
+  while (counts.pending > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    counts = await read();
+  }
+  return counts;
+}
 
 await runBench('ingest: 1 MiB signed PDFs vs a plain pg bytea insert', async (server) => {
   const school = await registerSchool(server);
@@ -101,18 +126,24 @@ await runBench('ingest: 1 MiB signed PDFs vs a plain pg bytea insert', async (se
       'select (select count(*) from documents)::int as documents, (select count(*) from document_chunks)::int as chunks',
     );
     console.log(`stored: ${rows[0]?.documents} documents, ${rows[0]?.chunks} chunks`);
+    const log = await logActivity(pool);
+    console.log(
+      `transparency log: ${log.entries} entries integrated (${log.documentEntries} of documents) in ${log.checkpoints} signed checkpoints, ${log.pending} still pending`,
+    );
     console.log(`plain pg insert:    ${formatMiB(plainRate)}/s; CPU ms per MiB: ${cpu('plain')}`);
     console.log(`POST /v1/documents: ${formatMiB(ingestRate)}/s; CPU ms per MiB: ${cpu('POST')}`);
     const perRound = side('POST').map((r, i) => r.bytesPerSecond / (side('plain')[i] as PhaseResult).bytesPerSecond);
     console.log(`ratio per round: ${perRound.map((r) => `${(r * 100).toFixed(0)}%`).join(' ')}`);
-    console.log(`ratio: ${(ratio * 100).toFixed(0)}% of the plain insert (target >= ${target * 100}%)`);
+    console.log(`ratio: ${(ratio * 100).toFixed(0)}% of the plain insert (target >= ${(target * 100).toFixed(0)}%)`);
     console.log(
       `load average at the end: ${loadavg()
         .map((n) => n.toFixed(1))
         .join(' ')}`,
     );
     if (failures.length > 0) console.log(`${failures.length} submissions failed, e.g. ${failures[0]}`);
-    return ratio >= target && failures.length === 0;
+    const logKeptUp = log.pending === 0 && log.documentEntries === Number(rows[0]?.documents);
+    if (!logKeptUp) console.log('the log did not integrate an entry for every stored document');
+    return ratio >= target && failures.length === 0 && logKeptUp;
   } finally {
     agent.destroy();
     await pool.end();

@@ -16,6 +16,7 @@
  * The server runs with LOG_SEQUENCER=false so this process drives the sequencer itself (the same
  * code). Exits 1 when a target is missed.
  */
+import { loadavg } from 'node:os';
 import autocannon from 'autocannon';
 import pino from 'pino';
 import { loadConfig } from '../src/config.js';
@@ -31,6 +32,12 @@ const rate = setting('BENCH_LOG_RATE', 50);
 const latencySeconds = setting('BENCH_LOG_SECONDS', 20);
 const connections = setting('BENCH_CONNECTIONS', 10);
 const seconds = setting('BENCH_SECONDS', 10);
+
+/** The machine is shared: every figure is printed with the load average it was measured at. */
+const load = () =>
+  `load average ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ')}`;
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
@@ -65,7 +72,7 @@ async function integration(server: BenchServer, key: Awaited<ReturnType<typeof l
   const elapsed = (performance.now() - started) / 1000;
   const perSecond = entryCount / elapsed;
   console.log(
-    `integration: ${entryCount} entries in ${elapsed.toFixed(2)} s, ${checkpoints} checkpoints: ${Math.round(perSecond)} entries/s (target at least 10000)`,
+    `integration: ${entryCount} entries in ${elapsed.toFixed(2)} s, ${checkpoints} checkpoints: ${Math.round(perSecond)} entries/s (target at least 10000); ${load()}`,
   );
   return perSecond >= 10_000;
 }
@@ -132,7 +139,7 @@ async function commitToCheckpoint(server: BenchServer, key: Awaited<ReturnType<t
   const median = percentile(latencies, 0.5);
   const p99 = percentile(latencies, 0.99);
   console.log(
-    `commit to checkpoint at ${rate}/s for ${latencySeconds} s (${latencies.length} of ${total} entries measured, interval ${config.log.checkpointIntervalMs} ms): median ${median.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${latencies.at(-1)?.toFixed(0)} ms (targets 500 ms, 2000 ms)`,
+    `commit to checkpoint at ${rate}/s for ${latencySeconds} s (${latencies.length} of ${total} entries measured, interval ${config.log.checkpointIntervalMs} ms): median ${median.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${latencies.at(-1)?.toFixed(0)} ms (targets 500 ms, 2000 ms); ${load()}`,
   );
   return latencies.length === total && median <= 500 && p99 <= 2_000;
 }
@@ -164,7 +171,7 @@ async function tileReads(server: BenchServer): Promise<boolean> {
   }
   const mean = (list: number[] = []) => list.reduce((a, b) => a + b, 0) / list.length;
   const ratio = mean(results['GET /log/tile/0/000']) / mean(results['GET /healthz']);
-  console.log(`ratio: the tile reaches ${(ratio * 100).toFixed(1)}% of GET /healthz (target at least 70%)`);
+  console.log(`ratio: the tile reaches ${(ratio * 100).toFixed(1)}% of GET /healthz (target at least 70%); ${load()}`);
   return ratio >= 0.7;
 }
 

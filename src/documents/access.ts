@@ -85,22 +85,25 @@ export interface Disclosure {
 }
 
 /**
- * A caller receives a document's content or a receipt of it: the document if they may have it,
- * with the disclosure recorded first (a program's content download or receipt fetch is on the
- * applicant's record even when sending the answer then fails: telling the applicant too much is the
- * safe mistake).
+ * A caller receives a document's content or a receipt of it: `answer` makes what they receive, for
+ * a document they may have, and the disclosure is recorded once it is made and before it is sent.
+ * An answer that cannot be made (a receipt whose log entry is still pending) discloses nothing; one
+ * made but lost on the way (a download failing halfway) is still on the applicant's record: telling
+ * the applicant too much is the safe mistake.
  */
-export async function discloseDocument(
+export async function discloseDocument<T>(
   db: Executor,
   caller: Principal,
   id: string,
   { kind, headOnly }: Disclosure,
-): Promise<DocumentWithSchool> {
+  answer: (doc: DocumentWithSchool) => Promise<T>,
+): Promise<T> {
   const doc = await visibleDocument(db, caller, id);
   if (kind === 'content') await assertMayDownload(db, caller, doc, () => letterWaived(db, doc.letter_id));
   else await assertVerifiedForApplicant(db, caller, doc);
+  const given = await answer(doc);
   if (!headOnly) await recordDisclosure(db, caller, doc, kind);
-  return doc;
+  return given;
 }
 
 /**
@@ -121,8 +124,10 @@ export async function downloadDocument(
   id: string,
   headOnly: boolean,
 ): Promise<{ document: DocumentWithSchool; bytes: AsyncIterable<Buffer> }> {
-  const document = await discloseDocument(db, caller, id, { kind: 'content', headOnly });
-  return { document, bytes: headOnly ? noBytes() : readChunks(db, document.id) };
+  return discloseDocument(db, caller, id, { kind: 'content', headOnly }, async (document) => ({
+    document,
+    bytes: headOnly ? noBytes() : readChunks(db, document.id),
+  }));
 }
 
 async function* noBytes(): AsyncGenerator<Buffer> {}

