@@ -27,6 +27,16 @@ export const areas: Area[] = [
       { href: '/school/webhooks', label: 'Webhooks' },
     ],
   },
+  {
+    role: 'applicant',
+    home: '/applicant',
+    links: [
+      { href: '/applicant', label: 'Documents' },
+      { href: '/applicant/releases', label: 'Releases' },
+      { href: '/applicant/letters', label: 'Letters' },
+      { href: '/applicant/disclosures', label: 'Disclosures' },
+    ],
+  },
 ];
 
 /** The area a role works in, or the one whose pages are open (an admin may look at a school's pages). */
