@@ -18,7 +18,7 @@ export async function findPrograms(query: string): Promise<Choice[]> {
   return page.items.map((p) => ({ id: p.id, label: `${p.name}, ${p.specialty} (ACGME ${p.acgme_id})` }));
 }
 
-/** An active school in the directory, as GET /v1/schools?q= lists it. */
+/** An active school in the directory, as GET /v1/schools/directory?q= lists it. */
 export interface DirectorySchool {
   id: string;
   wdoms_id: string;
@@ -28,6 +28,9 @@ export interface DirectorySchool {
 
 /** Active schools whose name or World Directory id match what was typed. */
 export async function findSchools(query: string): Promise<Choice[]> {
-  const page = await api<Page<DirectorySchool>>('GET', `/v1/schools?${new URLSearchParams({ q: query, limit: '20' })}`);
+  const page = await api<Page<DirectorySchool>>(
+    'GET',
+    `/v1/schools/directory?${new URLSearchParams({ q: query, limit: '20' })}`,
+  );
   return page.items.map((s) => ({ id: s.id, label: `${s.name}, ${s.country} (World Directory ${s.wdoms_id})` }));
 }
