@@ -5,7 +5,7 @@ import { documentStatusShort } from './words';
  * What a document's status means to the applicant it is about, in plain words. The applicant never
  * sees an `unmatched` or `rejected` document (it is not linked to them), so those have none here.
  */
-export const applicantStatusShort: Record<string, string> = {
+const applicantStatusShort: Record<string, string> = {
   verified: 'Verified',
   needs_review: 'Waiting for an operator to check your name',
   superseded: 'Replaced by a correction',

@@ -5,7 +5,7 @@ import { Loading, Notice } from '../components';
 import { DirectorySearch, type Choice } from '../directory-search';
 import { ApiProblem, api, download, type Page } from '../lib/api';
 import type { ApplicantDocument, DocumentEvent, LetterRequest, Release } from '../lib/applicant-types';
-import { applicantStatusShort, applicantStatusWords, historyLine } from '../lib/applicant-words';
+import { applicantStatusWords, historyLine } from '../lib/applicant-words';
 import { findPrograms } from '../lib/directories';
 import { messageOf, useLoad } from '../lib/use-load';
 import { when } from '../lib/words';
@@ -140,7 +140,7 @@ export function ApplicantDocumentPage() {
     <section>
       <h1>{documentTitle(doc)}</h1>
       <Notice kind={doc.status === 'verified' ? 'success' : 'info'}>
-        <strong>{applicantStatusShort[doc.status] ?? doc.status}</strong>: {applicantStatusWords(doc)}
+        <strong>{applicantStatusWords(doc)}</strong>
         {doc.status_reason && <> Reason: {doc.status_reason}.</>}
       </Notice>
       <dl class="facts">

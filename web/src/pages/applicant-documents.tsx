@@ -2,7 +2,7 @@ import { useEffect } from 'preact/hooks';
 import { useApplicant } from '../applicant-context';
 import { Loading } from '../components';
 import type { ApplicantDocument } from '../lib/applicant-types';
-import { applicantStatusShort, applicantStatusWords } from '../lib/applicant-words';
+import { applicantStatusWords } from '../lib/applicant-words';
 import { usePaged } from '../lib/use-paged';
 import { documentTypeWords, when } from '../lib/words';
 
@@ -43,7 +43,7 @@ export function ApplicantDocumentsPage() {
                 <a href={`/applicant/documents/${doc.id}`}>{documentTitle(doc)}</a>
               </h2>
               <p>
-                <strong>{applicantStatusShort[doc.status] ?? doc.status}</strong>: {applicantStatusWords(doc)}
+                <strong>{applicantStatusWords(doc)}</strong>
               </p>
               <p class="hint">
                 {text.received} {when(doc.created_at)}
