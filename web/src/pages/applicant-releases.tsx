@@ -18,7 +18,7 @@ const text = {
   active: (date: string) => `Released ${date}. The program can read it now.`,
   withdrawnOn: (date: string) => `Withdrawn ${date}. The program can no longer read it.`,
   withdraw: 'Withdraw',
-  withdrawWhat: (program: string) => ` the release to ${program}`,
+  withdrawWhat: (document: string, program: string) => ` the release of the ${document} to ${program}`,
   done: (program: string, date: string) =>
     `The release to ${program} is withdrawn (since ${date}): it can no longer read this document.`,
   more: 'Show more releases',
@@ -80,7 +80,9 @@ export function ApplicantReleasesPage() {
                 {release.status === 'active' && (
                   <button type="button" onClick={() => void withdraw(release)}>
                     {text.withdraw}
-                    <span class="visually-hidden">{text.withdrawWhat(release.program.name)}</span>
+                    <span class="visually-hidden">
+                      {text.withdrawWhat(titleOf(release.document_id), release.program.name)}
+                    </span>
                   </button>
                 )}
                 {outcome && <Notice kind={outcome.kind}>{outcome.words}</Notice>}
