@@ -1,10 +1,12 @@
 /**
  * Takes the README's portal screenshots (docs/screenshots/) in Debian's Chromium against the built
  * service with the development OpenID provider: a registrar signs in, makes a key, submits an MSPE,
- * checks a batch with a bad row and sends a fixed one.
+ * checks a batch with a bad row and sends a fixed one; then, at a phone's width, the applicant releases
+ * her MSPE to a program found by name, asks for a letter, and sees the program's download.
  *
  *   npm run screenshots      (CHROMIUM_PATH, default /usr/bin/chromium)
  */
+import { randomInt } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -81,6 +83,60 @@ try {
   await page.getByRole('link', { name: /MSPE/ }).first().click();
   await page.getByRole('heading', { name: 'History' }).waitFor();
   await shot('7-document');
+
+  const admin = await server.token({ sub: 'screenshots-operator', role: 'admin' });
+  const programResponse = await fetch(`${server.url}/v1/programs`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      acgme_id: Array.from({ length: 10 }, () => randomInt(10)).join(''),
+      name: 'Riverside Internal Medicine Residency',
+      specialty: 'Internal Medicine',
+    }),
+  });
+  if (!programResponse.ok) throw new Error(`registering a program: ${programResponse.status}`);
+  const program = (await programResponse.json()) as { id: string };
+
+  const phone = await (
+    await browser.newContext({ baseURL: server.url, viewport: { width: 390, height: 844 }, isMobile: true })
+  ).newPage();
+  const phoneShot = (name: string) => phone.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+  await phone.goto('/');
+  await phone.getByRole('button', { name: 'Sign in' }).first().click();
+  await phone.getByLabel(new RegExp(applicant.ecfmg_id)).check();
+  await phone.getByRole('button', { name: 'Sign in' }).click();
+  await phone.getByRole('heading', { name: 'Your documents' }).waitFor();
+  await phone.getByRole('link', { name: /MSPE/ }).first().waitFor();
+  await phoneShot('8-applicant-documents');
+
+  await phone.getByRole('link', { name: /MSPE/ }).first().click();
+  await phone.getByLabel('Find the program').fill('riverside');
+  await phone.getByRole('button', { name: 'Search' }).click();
+  await phone.getByLabel(/Riverside Internal Medicine Residency/).check();
+  await phone.getByRole('button', { name: 'Release to the chosen program' }).click();
+  await phone.getByText(/^Released to Riverside/).waitFor();
+  await phoneShot('9-applicant-released');
+
+  await phone.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Letters' }).click();
+  await phone.getByText(/If you waive it/).waitFor();
+  await phoneShot('10-applicant-letters');
+
+  // The program reads the MSPE through the API, as its own system would.
+  const programToken = await server.token({ sub: 'riverside-coordinator', role: 'program', program_id: program.id });
+  const released = (await (
+    await fetch(`${server.url}/v1/programs/${program.id}/documents`, {
+      headers: { authorization: `Bearer ${programToken}` },
+    })
+  ).json()) as { items: { id: string }[] };
+  for (const doc of released.items) {
+    const content = await fetch(`${server.url}/v1/documents/${doc.id}/content`, {
+      headers: { authorization: `Bearer ${programToken}` },
+    });
+    await content.arrayBuffer();
+  }
+  await phone.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Disclosures' }).click();
+  await phone.getByText(/downloaded your MSPE/).waitFor();
+  await phoneShot('11-applicant-disclosures');
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();
