@@ -1,12 +1,12 @@
 /**
  * Takes the README's portal screenshots (docs/screenshots/) in Debian's Chromium against the built
  * service with the development OpenID provider: a registrar signs in, makes a key, submits an MSPE,
- * checks a batch with a bad row and sends a fixed one; then, at a phone's width, the applicant releases
- * her MSPE to a program found by name, asks for a letter, and sees the program's download.
+ * checks a batch with a bad row and sends a fixed one; at a phone's width the applicant releases the
+ * MSPE to a program found by name and looks at her letters; the program's coordinator signs in, opens
+ * it and downloads it with its receipt; and the applicant sees that download in her disclosures.
  *
  *   npm run screenshots      (CHROMIUM_PATH, default /usr/bin/chromium)
  */
-import { randomInt } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,59 +84,69 @@ try {
   await page.getByRole('heading', { name: 'History' }).waitFor();
   await shot('7-document');
 
+  const asRole = async <T>(token: string, method: string, path: string, body: unknown): Promise<T> => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
   const admin = await server.token({ sub: 'screenshots-operator', role: 'admin' });
-  const programResponse = await fetch(`${server.url}/v1/programs`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      acgme_id: Array.from({ length: 10 }, () => randomInt(10)).join(''),
-      name: 'Riverside Internal Medicine Residency',
-      specialty: 'Internal Medicine',
-    }),
+  const program = await asRole<{ id: string; acgme_id: string }>(admin, 'POST', '/v1/programs', {
+    acgme_id: '1403521001',
+    name: 'Cook County Internal Medicine Residency',
+    specialty: 'Internal Medicine',
   });
-  if (!programResponse.ok) throw new Error(`registering a program: ${programResponse.status}`);
-  const program = (await programResponse.json()) as { id: string };
 
+  // The applicant, on her phone, releases the MSPE to the program found by name.
   const phone = await (
     await browser.newContext({ baseURL: server.url, viewport: { width: 390, height: 844 }, isMobile: true })
   ).newPage();
   const phoneShot = (name: string) => phone.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+  const phoneNav = (label: string) =>
+    phone.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label });
   await phone.goto('/');
   await phone.getByRole('button', { name: 'Sign in' }).first().click();
   await phone.getByLabel(new RegExp(applicant.ecfmg_id)).check();
   await phone.getByRole('button', { name: 'Sign in' }).click();
   await phone.getByRole('heading', { name: 'Your documents' }).waitFor();
   await phone.getByRole('link', { name: /MSPE/ }).first().waitFor();
-  await phoneShot('8-applicant-documents');
-
+  await phoneShot('10-applicant-documents');
   await phone.getByRole('link', { name: /MSPE/ }).first().click();
-  await phone.getByLabel('Find the program').fill('riverside');
+  await phone.getByLabel('Find the program').fill('cook county');
   await phone.getByRole('button', { name: 'Search' }).click();
-  await phone.getByLabel(/Riverside Internal Medicine Residency/).check();
+  await phone.getByLabel(/Cook County Internal Medicine Residency/).check();
   await phone.getByRole('button', { name: 'Release to the chosen program' }).click();
-  await phone.getByText(/^Released to Riverside/).waitFor();
-  await phoneShot('9-applicant-released');
-
-  await phone.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Letters' }).click();
+  await phone.getByText(/^Released to Cook County/).waitFor();
+  await phoneShot('11-applicant-released');
+  await phoneNav('Letters').click();
   await phone.getByText(/If you waive it/).waitFor();
-  await phoneShot('10-applicant-letters');
+  await phoneShot('12-applicant-letters');
 
-  // The program reads the MSPE through the API, as its own system would.
-  const programToken = await server.token({ sub: 'riverside-coordinator', role: 'program', program_id: program.id });
-  const released = (await (
-    await fetch(`${server.url}/v1/programs/${program.id}/documents`, {
-      headers: { authorization: `Bearer ${programToken}` },
-    })
-  ).json()) as { items: { id: string }[] };
-  for (const doc of released.items) {
-    const content = await fetch(`${server.url}/v1/documents/${doc.id}/content`, {
-      headers: { authorization: `Bearer ${programToken}` },
-    });
-    await content.arrayBuffer();
-  }
-  await phone.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Disclosures' }).click();
+  const coordinator = await (
+    await browser.newContext({ baseURL: server.url, viewport: { width: 1100, height: 760 }, acceptDownloads: true })
+  ).newPage();
+  await coordinator.goto('/');
+  await coordinator.getByRole('button', { name: 'Sign in' }).first().click();
+  await coordinator.getByLabel(new RegExp(program.acgme_id)).check();
+  await coordinator.getByRole('button', { name: 'Sign in' }).click();
+  await coordinator.getByRole('link', { name: /MSPE/ }).first().waitFor();
+  await coordinator.screenshot({ path: join(out, '8-program-documents.png'), fullPage: true });
+  await coordinator.getByRole('link', { name: /MSPE/ }).first().click();
+  const pdf = coordinator.waitForEvent('download');
+  await coordinator.getByRole('button', { name: 'Download the PDF' }).click();
+  await pdf;
+  const receipt = coordinator.waitForEvent('download');
+  await coordinator.getByRole('button', { name: 'Download the receipt' }).click();
+  await receipt;
+  await coordinator.getByText(/The receipt was downloaded/).waitFor();
+  await coordinator.screenshot({ path: join(out, '9-program-document.png'), fullPage: true });
+
+  await phoneNav('Disclosures').click();
   await phone.getByText(/downloaded your MSPE/).waitFor();
-  await phoneShot('11-applicant-disclosures');
+  await phoneShot('13-applicant-disclosures');
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

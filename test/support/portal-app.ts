@@ -6,6 +6,7 @@ import type { Principal } from '../../src/auth/principal.js';
 import { developmentIssuer, loadConfig, type Config } from '../../src/config.js';
 import { freePort } from '../../src/free-port.js';
 import { createLogger } from '../../src/logger.js';
+import { sequencerFromConfig } from '../../src/log/sequencer.js';
 import { createTestDatabase } from './test-database.js';
 
 /** The whole service listening on a port with the development issuer, and so the development OpenID provider. */
@@ -41,9 +42,15 @@ export async function startPortalApp(t: Test, env: Record<string, string> = {}):
     WEBHOOK_WORKER: 'false',
     ...env,
   });
-  const app = await buildApp({ config, db: database.db, logger: createLogger(config.logLevel) });
+  const logger = createLogger(config.logLevel);
+  const app = await buildApp({ config, db: database.db, logger });
   await app.listen({ port, host: '127.0.0.1' });
   t.teardown(() => app.close());
+  // As in the server: the transparency log's sequencer runs beside the app, so receipts can be signed.
+  const sequencer = sequencerFromConfig(config, database, app.logKey, logger);
+  sequencer.start();
+  // Before the database goes: a sequencer reconnecting while it is dropped would make the drop fail.
+  database.beforeDrop.push(() => sequencer.stop());
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const issuerKey = await developmentIssuerKey(directory);

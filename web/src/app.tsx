@@ -8,6 +8,7 @@ import { messageOf } from './lib/use-load';
 import { ApplicantRoutes } from './pages/applicant-routes';
 import { HomePage } from './pages/home';
 import { NotFoundPage } from './pages/not-found';
+import { ProgramRoutes } from './pages/program-routes';
 import { SchoolRoutes } from './pages/school-routes';
 import { VerifyPage } from './pages/verify';
 
@@ -111,6 +112,8 @@ export function App() {
           <Route path="/auth/popup" component={PopupCallback} />
           <Route path="/school/*" component={SchoolRoutes} />
           <Route path="/school" component={SchoolRoutes} />
+          <Route path="/program/*" component={ProgramRoutes} />
+          <Route path="/program" component={ProgramRoutes} />
           <Route path="/applicant/*" component={ApplicantRoutes} />
           <Route path="/applicant" component={ApplicantRoutes} />
           <Route default component={NotFoundPage} />
