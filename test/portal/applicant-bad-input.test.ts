@@ -1,6 +1,15 @@
 import t from 'tap';
-import { shows, signInAs, startPortal } from '../support/portal-browser.js';
-import { schoolSender } from '../support/portal-school-sender.js';
+import { randomUUID } from 'node:crypto';
+import { pdfBytes, shows, signInAs, startPortal } from '../support/portal-browser.js';
+import {
+  callAs,
+  registerProgram,
+  release,
+  sendDocument,
+  signingSchool,
+  storyApplicant,
+  withdraw,
+} from '../support/portal-releases.js';
 
 interface Listed<T> {
   items: T[];
@@ -8,22 +17,12 @@ interface Listed<T> {
 
 t.test('an applicant’s mistakes and stale pages get a plain sentence, and nothing half-done', async (t) => {
   const world = await startPortal(t);
-  const school = await schoolSender(world, 'Accra Medical School');
+  const school = await signingSchool(world, 'Accra Medical School');
   const kofi = { given_name: 'Kofi', family_name: 'Boateng', date_of_birth: '1994-07-30' };
-  const applicant = await world.applicant(kofi);
-  const program = await world.program({ name: 'Harbor Family Medicine Residency', specialty: 'Family Medicine' });
-  const applicantToken = await world.token({ sub: 'kofi', role: 'applicant', applicant_id: applicant.id });
-  const asKofi = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${world.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${applicantToken}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return (await response.json()) as T;
-  };
-
+  const applicant = await storyApplicant(world, kofi);
+  const program = await registerProgram(world, 'Harbor Family Medicine Residency', 'Family Medicine');
   await t.test('releasing a document that stopped being verified while the page was open', async (t) => {
-    const transcript = await school.send({ ecfmg_id: applicant.ecfmg_id, ...kofi }, { type: 'transcript' });
+    const transcript = await sendDocument(world, school, applicant, 'transcript', pdfBytes(randomUUID()));
     const page = await world.newPage();
     await signInAs(page, new RegExp(applicant.ecfmg_id));
     await page.getByRole('link', { name: /Transcript from Accra Medical School/ }).click();
@@ -31,7 +30,7 @@ t.test('an applicant’s mistakes and stale pages get a plain sentence, and noth
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByLabel(/Harbor Family Medicine Residency/).check();
 
-    await school.revoke(transcript.id, 'Issued in error');
+    await callAs(world, school.officer, 'POST', `/v1/documents/${transcript.id}/revoke`, { reason: 'Issued in error' });
     await page.getByRole('button', { name: 'Release to the chosen program' }).click();
     t.ok(
       await shows(page.getByText(/can no longer be released: it stopped being verified while the page was open/)),
@@ -48,17 +47,14 @@ t.test('an applicant’s mistakes and stale pages get a plain sentence, and noth
   });
 
   await t.test('withdrawing twice: the second answer is shown, nothing breaks', async (t) => {
-    const mspe = await school.send({ ecfmg_id: applicant.ecfmg_id, ...kofi }, { type: 'mspe' });
-    const release = await asKofi<{ id: string }>('POST', `/v1/applicants/${applicant.id}/releases`, {
-      document_id: mspe.id,
-      program_id: program.id,
-    });
+    const mspe = await sendDocument(world, school, applicant, 'mspe', pdfBytes(randomUUID()));
+    const released = await release(world, applicant, mspe.id, program.id);
     const page = await world.newPage();
     await signInAs(page, new RegExp(applicant.ecfmg_id));
     await page.getByRole('link', { name: 'Releases' }).click();
     await page.getByRole('heading', { name: /MSPE .* to Harbor Family Medicine Residency/ }).waitFor();
 
-    await asKofi('DELETE', `/v1/releases/${release.id}`); // from another tab
+    await withdraw(world, applicant, released.id); // from another tab
     await page
       .getByRole('button', { name: /^Withdraw the release of the MSPE .* to Harbor Family Medicine Residency$/ })
       .click();
@@ -95,7 +91,7 @@ t.test('an applicant’s mistakes and stale pages get a plain sentence, and noth
   });
 
   await t.test('a document waiting for an operator shows that it waits, not its content', async (t) => {
-    await school.send({ ecfmg_id: applicant.ecfmg_id, ...kofi, family_name: 'Boatemg' }, { type: 'transcript' });
+    await sendDocument(world, school, { ...applicant, family_name: 'Boatemg' }, 'transcript', pdfBytes(randomUUID()));
     const page = await world.newPage();
     await signInAs(page, new RegExp(applicant.ecfmg_id));
     t.ok(await shows(page.getByText(/waiting for an operator to check your name/).first()), 'listed as waiting');

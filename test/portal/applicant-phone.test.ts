@@ -1,7 +1,16 @@
 import type { Page } from 'playwright-core';
 import t from 'tap';
-import { seriousViolations, shows, signInAs, startPortal, tabTo } from '../support/portal-browser.js';
-import { schoolSender } from '../support/portal-school-sender.js';
+import { randomUUID } from 'node:crypto';
+import { pdfBytes, seriousViolations, shows, signInAs, startPortal, tabTo } from '../support/portal-browser.js';
+import {
+  callAs,
+  registerProgram,
+  release,
+  sendDocument,
+  signingSchool,
+  storyApplicant,
+  tokenFor,
+} from '../support/portal-releases.js';
 
 const nav = (page: Page, label: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true });
@@ -69,37 +78,24 @@ const visits: { what: string; open: (page: Page) => Promise<void> }[] = [
 
 t.test('applicant pages: for screen readers, and on a phone', async (t) => {
   const world = await startPortal(t);
-  const school = await schoolSender(world, 'Nairobi School of Medicine');
+  const school = await signingSchool(world, 'Nairobi School of Medicine');
   const wanjiru = { given_name: 'Wanjiru', family_name: 'Kamau', date_of_birth: '1998-09-14' };
-  const applicant = await world.applicant(wanjiru);
-  const program = await world.program({ name: 'Coastal General Surgery Residency', specialty: 'General Surgery' });
-  await school.send({ ecfmg_id: applicant.ecfmg_id, ...wanjiru }, { type: 'transcript' });
+  const applicant = await storyApplicant(world, wanjiru);
+  const program = await registerProgram(world, 'Coastal General Surgery Residency', 'General Surgery');
+  await sendDocument(world, school, applicant, 'transcript', pdfBytes(randomUUID()));
   // A waived letter, already released and downloaded, so every page has something to show.
-  const applicantToken = await world.token({ sub: 'wanjiru', role: 'applicant', applicant_id: applicant.id });
-  const programToken = await world.token({ sub: 'coastal', role: 'program', program_id: program.id });
-  const call = async <T>(token: string, method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${world.baseUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`setting up: ${method} ${path} answered ${response.status}`);
-    return (await response.json()) as T;
-  };
-  const request = await call<{ letter_id: string }>(
-    applicantToken,
+  const request = await callAs<{ letter_id: string }>(
+    world,
+    { sub: 'wanjiru', role: 'applicant', applicant_id: applicant.id },
     'POST',
     `/v1/applicants/${applicant.id}/letter-requests`,
     { school_id: school.id, author_name: 'Prof. Otieno', waive_right_to_view: true },
   );
-  const letter = await school.send(
-    { ecfmg_id: applicant.ecfmg_id, ...wanjiru },
-    { type: 'lor', letter_id: request.letter_id },
-  );
-  await call(applicantToken, 'POST', `/v1/applicants/${applicant.id}/releases`, {
-    document_id: letter.id,
-    program_id: program.id,
+  const letter = await sendDocument(world, school, applicant, 'lor', pdfBytes(randomUUID()), {
+    letter_id: request.letter_id,
   });
+  await release(world, applicant, letter.id, program.id);
+  const programToken = await tokenFor(world, { sub: 'coastal', role: 'program', program_id: program.id });
   const download = await fetch(`${world.baseUrl}/v1/documents/${letter.id}/content`, {
     headers: { authorization: `Bearer ${programToken}` },
   });

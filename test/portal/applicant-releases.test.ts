@@ -1,6 +1,7 @@
 import t from 'tap';
-import { shows, signInAs, startPortal } from '../support/portal-browser.js';
-import { schoolSender } from '../support/portal-school-sender.js';
+import { randomUUID } from 'node:crypto';
+import { pdfBytes, shows, signInAs, startPortal } from '../support/portal-browser.js';
+import { registerProgram, sendDocument, signingSchool, storyApplicant, tokenFor } from '../support/portal-releases.js';
 
 interface Listed<T> {
   items: T[];
@@ -10,15 +11,12 @@ t.test(
   'an applicant signs in, releases an MSPE to a program found by name, requests a waived letter, and sees the program’s download in her disclosures',
   async (t) => {
     const world = await startPortal(t);
-    const school = await schoolSender(world, 'University of Ibadan College of Medicine');
+    const school = await signingSchool(world, 'University of Ibadan College of Medicine');
     const amara = { given_name: 'Amara', family_name: 'Eze', date_of_birth: '1997-02-20' };
-    const applicant = await world.applicant(amara);
-    const riverside = await world.program({
-      name: 'Riverside Internal Medicine Residency',
-      specialty: 'Internal Medicine',
-    });
-    await world.program({ name: 'Lakeside Pediatrics Residency', specialty: 'Pediatrics' });
-    const mspe = await school.send({ ecfmg_id: applicant.ecfmg_id, ...amara }, { type: 'mspe' });
+    const applicant = await storyApplicant(world, amara);
+    const riverside = await registerProgram(world, 'Riverside Internal Medicine Residency', 'Internal Medicine');
+    await registerProgram(world, 'Lakeside Pediatrics Residency', 'Pediatrics');
+    const mspe = await sendDocument(world, school, applicant, 'mspe', pdfBytes(randomUUID()));
     const page = await world.newPage();
 
     await signInAs(page, new RegExp(applicant.ecfmg_id));
@@ -73,7 +71,7 @@ t.test(
     const letterId = requests.items[0]?.letter_id ?? '';
     t.ok(await shows(page.getByText(letterId).first()), 'the letter id to give the school is shown');
 
-    await school.send({ ecfmg_id: applicant.ecfmg_id, ...amara }, { type: 'lor', letter_id: letterId });
+    await sendDocument(world, school, applicant, 'lor', pdfBytes(randomUUID()), { letter_id: letterId });
     await page.reload();
     await page.getByRole('link', { name: 'Open the letter’s page' }).click();
     await page.getByRole('heading', { name: /Letter of recommendation from University of Ibadan/ }).waitFor();
@@ -83,7 +81,11 @@ t.test(
     );
     t.equal(await page.getByRole('button', { name: 'Download the PDF' }).count(), 0, 'and offers no download');
 
-    const programToken = await world.token({ sub: 'riverside-coordinator', role: 'program', program_id: riverside.id });
+    const programToken = await tokenFor(world, {
+      sub: 'riverside-coordinator',
+      role: 'program',
+      program_id: riverside.id,
+    });
     const download = await fetch(`${world.baseUrl}/v1/documents/${mspe.id}/content`, {
       headers: { authorization: `Bearer ${programToken}` },
     });

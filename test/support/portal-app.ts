@@ -2,7 +2,6 @@ import { randomInt } from 'node:crypto';
 import type { Test } from 'tap';
 import { buildApp } from '../../src/app.js';
 import { developmentIssuerKey, mintAccessToken } from '../../src/auth/development-issuer.js';
-import type { Principal } from '../../src/auth/principal.js';
 import { developmentIssuer, loadConfig, type Config } from '../../src/config.js';
 import { freePort } from '../../src/free-port.js';
 import { createLogger } from '../../src/logger.js';
@@ -16,8 +15,6 @@ export interface PortalApp {
   directory: string;
   /** Calls the API as an operator, failing loudly: for setting up what a story needs. */
   asAdmin<T>(method: string, path: string, body?: unknown): Promise<T>;
-  /** An access token for anyone (a school, a program): what the story's other actors call the API with. */
-  token(principal: Principal): Promise<string>;
   /** A new active school with a unique World Directory id. */
   activeSchool(name: string): Promise<{ id: string; wdoms_id: string; name: string }>;
   applicant(fields: {
@@ -25,7 +22,6 @@ export interface PortalApp {
     family_name: string;
     date_of_birth: string;
   }): Promise<{ id: string; ecfmg_id: string }>;
-  program(fields: { name: string; specialty: string }): Promise<{ id: string; acgme_id: string; name: string }>;
 }
 
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
@@ -53,15 +49,12 @@ export async function startPortalApp(t: Test, env: Record<string, string> = {}):
   database.beforeDrop.push(() => sequencer.stop());
   const baseUrl = `http://127.0.0.1:${port}`;
 
-  const issuerKey = await developmentIssuerKey(directory);
-  const token = (principal: Principal) =>
-    mintAccessToken(issuerKey, {
-      issuer: developmentIssuer,
-      audience: config.auth.audience,
-      principal,
-      ttlSeconds: 3600,
-    });
-  const adminToken = await token({ sub: 'test-operator', role: 'admin' });
+  const adminToken = await mintAccessToken(await developmentIssuerKey(directory), {
+    issuer: developmentIssuer,
+    audience: config.auth.audience,
+    principal: { sub: 'test-operator', role: 'admin' },
+    ttlSeconds: 3600,
+  });
   const asAdmin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
@@ -78,7 +71,6 @@ export async function startPortalApp(t: Test, env: Record<string, string> = {}):
     config,
     directory,
     asAdmin,
-    token,
     activeSchool: async (name) => {
       const school = await asAdmin<{ id: string; wdoms_id: string; name: string }>('POST', '/v1/schools', {
         wdoms_id: `F${digits(7)}`,
@@ -90,6 +82,5 @@ export async function startPortalApp(t: Test, env: Record<string, string> = {}):
       return school;
     },
     applicant: (fields) => asAdmin('POST', '/v1/applicants', { ecfmg_id: digits(8), ...fields }),
-    program: (fields) => asAdmin('POST', '/v1/programs', { acgme_id: digits(10), ...fields }),
   };
 }
