@@ -1,8 +1,9 @@
 /**
  * Takes the README's portal screenshots (docs/screenshots/) in Debian's Chromium against the built
  * service with the development OpenID provider: a registrar signs in, makes a key, submits an MSPE,
- * checks a batch with a bad row and sends a fixed one; the applicant releases the MSPE to a program,
- * whose coordinator signs in, opens it and downloads it with its receipt.
+ * checks a batch with a bad row and sends a fixed one; at a phone's width the applicant releases the
+ * MSPE to a program found by name and looks at her letters; the program's coordinator signs in, opens
+ * it and downloads it with its receipt; and the applicant sees that download in her disclosures.
  *
  *   npm run screenshots      (CHROMIUM_PATH, default /usr/bin/chromium)
  */
@@ -83,7 +84,6 @@ try {
   await page.getByRole('heading', { name: 'History' }).waitFor();
   await shot('7-document');
 
-  // The applicant releases the MSPE to a program (through the API, as the applicant's pages would).
   const asRole = async <T>(token: string, method: string, path: string, body: unknown): Promise<T> => {
     const response = await fetch(`${server.url}${path}`, {
       method,
@@ -99,11 +99,32 @@ try {
     name: 'Cook County Internal Medicine Residency',
     specialty: 'Internal Medicine',
   });
-  const mspeId = new URL(page.url()).pathname.split('/').at(-1) ?? '';
-  await asRole(applicant.token, 'POST', `/v1/applicants/${applicant.id}/releases`, {
-    document_id: mspeId,
-    program_id: program.id,
-  });
+
+  // The applicant, on her phone, releases the MSPE to the program found by name.
+  const phone = await (
+    await browser.newContext({ baseURL: server.url, viewport: { width: 390, height: 844 }, isMobile: true })
+  ).newPage();
+  const phoneShot = (name: string) => phone.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+  const phoneNav = (label: string) =>
+    phone.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label });
+  await phone.goto('/');
+  await phone.getByRole('button', { name: 'Sign in' }).first().click();
+  await phone.getByLabel(new RegExp(applicant.ecfmg_id)).check();
+  await phone.getByRole('button', { name: 'Sign in' }).click();
+  await phone.getByRole('heading', { name: 'Your documents' }).waitFor();
+  await phone.getByRole('link', { name: /MSPE/ }).first().waitFor();
+  await phoneShot('10-applicant-documents');
+  await phone.getByRole('link', { name: /MSPE/ }).first().click();
+  await phone.getByLabel('Find the program').fill('cook county');
+  await phone.getByRole('button', { name: 'Search' }).click();
+  await phone.getByLabel(/Cook County Internal Medicine Residency/).check();
+  await phone.getByRole('button', { name: 'Release to the chosen program' }).click();
+  await phone.getByText(/^Released to Cook County/).waitFor();
+  await phoneShot('11-applicant-released');
+  await phoneNav('Letters').click();
+  await phone.getByText(/If you waive it/).waitFor();
+  await phoneShot('12-applicant-letters');
+
   const coordinator = await (
     await browser.newContext({ baseURL: server.url, viewport: { width: 1100, height: 760 }, acceptDownloads: true })
   ).newPage();
@@ -122,6 +143,10 @@ try {
   await receipt;
   await coordinator.getByText(/The receipt was downloaded/).waitFor();
   await coordinator.screenshot({ path: join(out, '9-program-document.png'), fullPage: true });
+
+  await phoneNav('Disclosures').click();
+  await phone.getByText(/downloaded your MSPE/).waitFor();
+  await phoneShot('13-applicant-disclosures');
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

@@ -60,3 +60,12 @@ export function checkPastTime(value: string, field: string, now = new Date()): D
   }
   return at;
 }
+
+export const searchTextMax = 200;
+
+/**
+ * What a person types into a directory's search box: any text up to a bound (longer than any name
+ * it could find), without control characters; SQL-looking text is only text.
+ */
+export const SearchText = (description: string) =>
+  Type.String({ maxLength: searchTextMax, pattern: '^[^\\p{Cc}\\p{Cs}]*$', description });

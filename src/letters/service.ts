@@ -30,7 +30,10 @@ export async function requestLetter(
   if (caller.applicant_id !== applicantId) throw notFound('applicant');
   const school = await findSchool(db, input.school_id);
   if (school?.status !== 'active')
-    throw problem('school_unknown', `No active school has the id ${input.school_id}; find schools in GET /v1/schools.`);
+    throw problem(
+      'school_unknown',
+      `No active school has the id ${input.school_id}; find schools in GET /v1/schools/directory.`,
+    );
   return insertLetterRequest(db, {
     applicant_id: applicantId,
     school_id: school.id,

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requireRole } from '../http/authentication.js';
-import { IdParams } from '../http/schemas.js';
-import { CreateProgramBody, Program } from './schemas.js';
-import { programVisibleTo, registerProgram } from './service.js';
+import { callerOf, requireRole } from '../http/authentication.js';
+import { decodeCursor, pageFrom } from '../http/cursor.js';
+import { IdParams, pageOf } from '../http/schemas.js';
+import { CreateProgramBody, Program, ProgramDirectoryQuery } from './schemas.js';
+import { programDirectory, programVisibleTo, registerProgram } from './service.js';
 import { programView } from './views.js';
 
 const tags = ['programs'];
@@ -22,6 +23,29 @@ export const programRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request, reply) => {
       requireRole(request, 'admin');
       return reply.status(201).send(programView(await registerProgram(app.db, request.body)));
+    },
+  );
+
+  app.get(
+    '/programs',
+    {
+      schema: {
+        tags,
+        summary: 'The program directory: search programs by ACGME ID, name or specialty (any signed-in caller)',
+        description: [
+          'A `q` that is a whole ACGME ID (10 digits) finds that program; any other text finds the programs whose name or',
+          'specialty contains it, ignoring case and accents. Without `q`, every program. Oldest first, cursor-paged.',
+          'A `q` longer than 200 characters, or with control characters, is `400 validation_failed`.',
+        ].join(' '),
+        querystring: ProgramDirectoryQuery,
+        response: { 200: pageOf(Program) },
+      },
+    },
+    async (request) => {
+      callerOf(request);
+      const { q, limit, cursor } = request.query;
+      const rows = await programDirectory(app.db, q, { after: decodeCursor(cursor), limit });
+      return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), programView);
     },
   );
 

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { Timestamp, Uuid } from '../http/schemas.js';
-import { HumanText } from '../http/input-checks.js';
+import { PageQuery, Timestamp, Uuid } from '../http/schemas.js';
+import { HumanText, SearchText } from '../http/input-checks.js';
+import { acgmeIdPattern } from '../facts/identifiers.js';
 
 export const programNameMax = 200;
 export const specialtyMax = 100;
@@ -8,7 +9,7 @@ export const specialtyMax = 100;
 export const CreateProgramBody = Type.Object(
   {
     acgme_id: Type.String({
-      pattern: '^[0-9]{10}$',
+      pattern: acgmeIdPattern,
       description: 'ACGME program id: 10 digits',
       examples: ['1403521001'],
     }),
@@ -28,4 +29,16 @@ export const Program = Type.Object(
     updated_at: Timestamp,
   },
   { title: 'Program' },
+);
+
+export const ProgramDirectoryQuery = Type.Object(
+  {
+    q: Type.Optional(
+      SearchText(
+        'A whole ACGME ID finds that program; any other text finds programs whose name or specialty contains it, ignoring case and accents',
+      ),
+    ),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
 );

@@ -2,7 +2,10 @@ import type { PrincipalOf } from '../auth/principal.js';
 import { notFound, problem } from '../http/problem.js';
 import { normalizedText } from '../http/input-checks.js';
 import type { Executor } from '../db/database.js';
-import { findProgram, insertProgram } from './repository.js';
+import { directorySearch } from '../db/directory-search.js';
+import type { PageRequest } from '../db/pagination.js';
+import { acgmeIdPattern } from '../facts/identifiers.js';
+import { findProgram, insertProgram, searchPrograms } from './repository.js';
 import { programNameMax, specialtyMax } from './schemas.js';
 import type { ProgramRow } from './tables.js';
 
@@ -48,4 +51,14 @@ export async function programVisibleTo(
   const program = await findProgram(db, id);
   if (!program) throw notFound('program');
   return program;
+}
+
+const acgmeId = new RegExp(acgmeIdPattern);
+
+/**
+ * GET /programs: the program directory, for any signed-in caller (an applicant names the program a
+ * document is released to). A program's facts are public; it holds no contact data.
+ */
+export async function programDirectory(db: Executor, q: string | undefined, page: PageRequest): Promise<ProgramRow[]> {
+  return searchPrograms(db, directorySearch(q, acgmeId), page);
 }

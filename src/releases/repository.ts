@@ -3,7 +3,7 @@ import type { DB } from '../db/types.js';
 import type { Executor } from '../db/database.js';
 import type { DocumentStatus } from '../documents/tables.js';
 import { keysetPage, type Cursor } from '../db/pagination.js';
-import type { ReleaseRow } from './tables.js';
+import type { ReleaseRow, ReleaseWithProgram } from './tables.js';
 
 const releaseColumns = [
   'releases.id',
@@ -54,15 +54,19 @@ export async function insertRelease(
     .executeTakeFirst();
 }
 
-/** A release with its document's school (a webhook's audience), locked for withdrawal. */
+const programColumns = ['programs.acgme_id as program_acgme_id', 'programs.name as program_name'] as const;
+
+/** A release with its document's school (a webhook's audience) and its program, locked for withdrawal. */
 export async function lockRelease(
   trx: Transaction<DB>,
   id: string,
-): Promise<(ReleaseRow & { school_id: string }) | undefined> {
+): Promise<(ReleaseWithProgram & { school_id: string }) | undefined> {
   return trx
     .selectFrom('releases')
     .innerJoin('documents', 'documents.id', 'releases.document_id')
+    .innerJoin('programs', 'programs.id', 'releases.program_id')
     .select(releaseColumns)
+    .select(programColumns)
     .select('documents.school_id')
     .where('releases.id', '=', id)
     .forUpdate('releases')
@@ -115,8 +119,13 @@ export async function listApplicantReleases(
   filters: { active?: boolean },
   limit: number,
   after?: Cursor,
-): Promise<ReleaseRow[]> {
-  let query = db.selectFrom('releases').select(releaseColumns).where('releases.applicant_id', '=', applicantId);
+): Promise<ReleaseWithProgram[]> {
+  let query = db
+    .selectFrom('releases')
+    .innerJoin('programs', 'programs.id', 'releases.program_id')
+    .select(releaseColumns)
+    .select(programColumns)
+    .where('releases.applicant_id', '=', applicantId);
   if (filters.active === true) query = query.where('releases.withdrawn_at', 'is', null);
   if (filters.active === false) query = query.where('releases.withdrawn_at', 'is not', null);
   return keysetPage(query, { at: 'releases.created_at', id: 'releases.id' }, { after, limit }).execute();

@@ -20,6 +20,10 @@ export const ReleaseSchema = Type.Object(
       description: 'The released document; after a supersede, its replacement once that is verified',
     }),
     program_id: Uuid,
+    program: Type.Object(
+      { id: Uuid, acgme_id: Type.String(), name: Type.String() },
+      { description: 'The program, so the applicant can tell whom they released to' },
+    ),
     status: StringEnum(releaseStatuses, { description: 'withdrawn: the program has no access from withdrawn_at on' }),
     created_at: Timestamp,
     withdrawn_at: Nullable(Timestamp),

@@ -8,7 +8,7 @@ import { notFound, problem } from '../http/problem.js';
 import { findProgram } from '../programs/repository.js';
 import { enqueueEvent } from '../webhooks/outbox.js';
 import { insertRelease, listApplicantReleases, lockReleasable, lockRelease, markWithdrawn } from './repository.js';
-import type { ReleaseRow } from './tables.js';
+import type { ReleaseWithProgram } from './tables.js';
 
 export type ReleaseStatus = 'active' | 'withdrawn';
 
@@ -26,7 +26,7 @@ export async function releaseDocument(
   caller: PrincipalOf<'applicant'>,
   applicantId: string,
   input: NewRelease,
-): Promise<ReleaseRow> {
+): Promise<ReleaseWithProgram> {
   if (caller.applicant_id !== applicantId) throw notFound('applicant');
   return db.transaction().execute(async (trx) => {
     const doc = await lockReleasable(trx, input.document_id);
@@ -37,8 +37,8 @@ export async function releaseDocument(
     if (doc.status !== 'verified') {
       throw problem('document_not_releasable', `Only verified documents can be released; this one is ${doc.status}.`);
     }
-    if (!(await findProgram(trx, input.program_id)))
-      throw problem('program_unknown', `No program has the id ${input.program_id}.`);
+    const program = await findProgram(trx, input.program_id);
+    if (!program) throw problem('program_unknown', `No program has the id ${input.program_id}.`);
     const release = await insertRelease(trx, {
       applicant_id: applicantId,
       document_id: doc.id,
@@ -60,7 +60,7 @@ export async function releaseDocument(
       },
       audience: { school_id: doc.school_id, program_ids: [release.program_id] },
     });
-    return release;
+    return { ...release, program_acgme_id: program.acgme_id, program_name: program.name };
   });
 }
 
@@ -72,12 +72,13 @@ export async function withdrawRelease(
   db: Kysely<DB>,
   caller: PrincipalOf<'applicant'>,
   id: string,
-): Promise<ReleaseRow> {
+): Promise<ReleaseWithProgram> {
   return db.transaction().execute(async (trx) => {
     const found = await lockRelease(trx, id);
     if (!found || found.applicant_id !== caller.applicant_id) throw notFound('release');
-    const { school_id: schoolId, ...release } = found;
-    if (release.withdrawn_at !== null) return release;
+    const { school_id: schoolId, program_acgme_id, program_name, ...release } = found;
+    const program = { program_acgme_id, program_name };
+    if (release.withdrawn_at !== null) return { ...release, ...program };
     const withdrawn = await markWithdrawn(trx, release.id, caller.sub);
     await enqueueEvent(trx, {
       type: 'release.withdrawn',
@@ -89,7 +90,7 @@ export async function withdrawRelease(
       },
       audience: { school_id: schoolId, program_ids: [withdrawn.program_id] },
     });
-    return withdrawn;
+    return { ...withdrawn, ...program };
   });
 }
 
@@ -100,7 +101,7 @@ export async function releasesOf(
   applicantId: string,
   status: ReleaseStatus | undefined,
   { after, limit }: PageRequest,
-): Promise<ReleaseRow[]> {
+): Promise<ReleaseWithProgram[]> {
   const applicant = await applicantVisibleTo(db, caller, applicantId);
   return listApplicantReleases(
     db,

@@ -18,3 +18,6 @@ export interface ReleaseTables {
 }
 
 export type ReleaseRow = Selectable<ReleasesTable>;
+
+/** A release with the program it is to, as the applicant reads it (they cannot read programs themselves). */
+export type ReleaseWithProgram = ReleaseRow & { program_acgme_id: string; program_name: string };

@@ -1,6 +1,7 @@
-import type { Insertable, Transaction } from 'kysely';
+import { sql, type Insertable, type Transaction } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { DB } from '../db/types.js';
+import { foldedContains, type DirectorySearch } from '../db/directory-search.js';
 import { keysetPage, type PageRequest } from '../db/pagination.js';
 import type { SchoolRow, SchoolsTable, SchoolStatus, SchoolStatusEventRow, SchoolStatusEventsTable } from './tables.js';
 
@@ -51,6 +52,22 @@ export async function listSchools(
 ): Promise<SchoolRow[]> {
   let query = db.selectFrom('schools').selectAll();
   if (options.onlyId !== undefined) query = query.where('id', '=', options.onlyId);
+  return keysetPage(query, { at: 'created_at', id: 'id' }, options).execute();
+}
+
+/** The expression of the schools_directory_search index (migration 0009), written the same way so it is used. */
+const searchText = sql<string>`directory_fold(name)`;
+
+/** Active schools by (created_at, id): all, the one with this WDOMS id, or those whose name holds a fragment. */
+export async function searchActiveSchools(
+  db: Executor,
+  search: DirectorySearch,
+  options: PageRequest & { country?: string | undefined },
+): Promise<SchoolRow[]> {
+  let query = db.selectFrom('schools').selectAll().where('status', '=', 'active');
+  if (options.country !== undefined) query = query.where('country', '=', options.country);
+  if (search && 'exactId' in search) query = query.where('wdoms_id', '=', search.exactId);
+  else if (search) query = query.where(foldedContains(searchText, search.fragment));
   return keysetPage(query, { at: 'created_at', id: 'id' }, options).execute();
 }
 

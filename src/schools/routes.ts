@@ -1,10 +1,25 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { requireRole } from '../http/authentication.js';
+import { callerOf, requireRole } from '../http/authentication.js';
 import { decodeCursor, pageFrom } from '../http/cursor.js';
 import { IdParams, pageOf } from '../http/schemas.js';
-import { ChangeSchoolStatusBody, CreateSchoolBody, ListQuery, School, SchoolStatusEvent } from './schemas.js';
-import { changeSchoolStatus, listSchoolsFor, registerSchool, schoolVisibleTo, statusHistoryOf } from './service.js';
-import { schoolEventView, schoolView } from './views.js';
+import {
+  ChangeSchoolStatusBody,
+  CreateSchoolBody,
+  ListQuery,
+  School,
+  SchoolDirectoryEntry,
+  SchoolDirectoryQuery,
+  SchoolStatusEvent,
+} from './schemas.js';
+import {
+  changeSchoolStatus,
+  listSchoolsFor,
+  registerSchool,
+  schoolDirectory,
+  schoolVisibleTo,
+  statusHistoryOf,
+} from './service.js';
+import { schoolDirectoryView, schoolEventView, schoolView } from './views.js';
 
 const tags = ['schools'];
 
@@ -42,6 +57,31 @@ export const schoolRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const { limit, cursor } = request.query;
       const rows = await listSchoolsFor(app.db, caller, { after: decodeCursor(cursor), limit });
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), schoolView);
+    },
+  );
+
+  app.get(
+    '/schools/directory',
+    {
+      schema: {
+        tags,
+        summary:
+          'The directory of active schools: search by World Directory id, name or country (any signed-in caller)',
+        description: [
+          'Public facts only (id, wdoms_id, name, country): no contact e-mail, and only active schools.',
+          'A `q` that is a whole WDOMS id finds that school; any other text finds the schools whose name contains it,',
+          'ignoring case and accents. Oldest first, cursor-paged.',
+          'A `q` longer than 200 characters, or with control characters, is `400 validation_failed`.',
+        ].join(' '),
+        querystring: SchoolDirectoryQuery,
+        response: { 200: pageOf(SchoolDirectoryEntry) },
+      },
+    },
+    async (request) => {
+      callerOf(request);
+      const { q, country, limit, cursor } = request.query;
+      const rows = await schoolDirectory(app.db, { q, country }, { after: decodeCursor(cursor), limit });
+      return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), schoolDirectoryView);
     },
   );
 

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { signatureAlgorithms } from '../crypto/jwk.js';
 import { kidPattern } from '../crypto/public-jwk.js';
 import { Nullable, PageQuery, PublicJwk, StringEnum, Timestamp, Uuid } from '../http/schemas.js';
-import { Email, HumanText } from '../http/input-checks.js';
+import { Email, HumanText, SearchText } from '../http/input-checks.js';
 import { countryCodes } from './countries.js';
 import { keyStatuses, schoolStatuses } from './tables.js';
 import { wdomsIdPattern } from '../facts/identifiers.js';
@@ -114,4 +114,30 @@ export const RevokeKeyBody = Type.Object(
     ),
   },
   { additionalProperties: false },
+);
+
+export const SchoolDirectoryQuery = Type.Object(
+  {
+    q: Type.Optional(
+      SearchText(
+        'A whole World Directory id (F and 7 digits) finds that school; any other text finds schools whose name contains it, ignoring case and accents',
+      ),
+    ),
+    country: Type.Optional(
+      Type.String({ pattern: '^[A-Za-z]{2}$', description: 'Only schools in this country (ISO 3166-1 alpha-2)' }),
+    ),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
+/** What anyone signed in may know of an active school: enough to name it, nothing to contact it by. */
+export const SchoolDirectoryEntry = Type.Object(
+  {
+    id: Uuid,
+    wdoms_id: Type.String(),
+    name: Type.String(),
+    country: Type.String(),
+  },
+  { title: 'SchoolDirectoryEntry' },
 );

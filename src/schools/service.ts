@@ -6,6 +6,8 @@ import { normalizedText } from '../http/input-checks.js';
 import { logSchoolStatus } from '../log/recorder.js';
 import type { Executor } from '../db/database.js';
 import type { PageRequest } from '../db/pagination.js';
+import { directorySearch } from '../db/directory-search.js';
+import { wdomsIdPattern } from '../facts/identifiers.js';
 import {
   findSchool,
   findSchoolForUpdate,
@@ -13,6 +15,7 @@ import {
   insertSchoolStatusEvent,
   listSchools,
   listSchoolStatusEvents,
+  searchActiveSchools,
   setSchoolStatus,
 } from './repository.js';
 import { reasonMax, schoolNameMax } from './schemas.js';
@@ -109,4 +112,21 @@ export async function statusHistoryOf(
 ): Promise<SchoolStatusEventRow[]> {
   const school = await schoolVisibleTo(db, caller, id);
   return listSchoolStatusEvents(db, school.id, page);
+}
+
+const wdomsId = new RegExp(wdomsIdPattern);
+
+/**
+ * GET /schools/directory: the active schools, for any signed-in caller (an applicant names the
+ * school a letter request goes to). Pending and suspended schools are not in it.
+ */
+export async function schoolDirectory(
+  db: Executor,
+  filter: { q?: string | undefined; country?: string | undefined },
+  page: PageRequest,
+): Promise<SchoolRow[]> {
+  return searchActiveSchools(db, directorySearch(filter.q, wdomsId), {
+    ...page,
+    country: filter.country?.toUpperCase(),
+  });
 }

@@ -1,5 +1,5 @@
 import type { Static } from '@sinclair/typebox';
-import type { School, SchoolKey, SchoolStatusEvent } from './schemas.js';
+import type { School, SchoolDirectoryEntry, SchoolKey, SchoolStatusEvent } from './schemas.js';
 import type { SchoolKeyRow, SchoolRow, SchoolStatusEventRow } from './tables.js';
 
 /** Rows as clients see them: snake_case, times as RFC 3339 UTC. */
@@ -13,6 +13,14 @@ export const schoolView = (row: SchoolRow): Static<typeof School> => ({
   status_reason: row.status_reason,
   created_at: row.created_at.toISOString(),
   updated_at: row.updated_at.toISOString(),
+});
+
+/** The directory's public facts: no contact e-mail, no status (every listed school is active). */
+export const schoolDirectoryView = (row: SchoolRow): Static<typeof SchoolDirectoryEntry> => ({
+  id: row.id,
+  wdoms_id: row.wdoms_id,
+  name: row.name,
+  country: row.country,
 });
 
 export const schoolEventView = (row: SchoolStatusEventRow): Static<typeof SchoolStatusEvent> => ({

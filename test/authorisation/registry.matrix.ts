@@ -67,6 +67,12 @@ export default defineAccessMatrix({
       request: () => ({ method: 'GET', url: '/v1/schools' }),
     },
     {
+      operation: 'GET /v1/schools/directory',
+      // Public facts of active schools, for anyone signed in (an applicant names a letter's school).
+      expect: { ...everyone(200), anonymous: 401 },
+      request: () => ({ method: 'GET', url: '/v1/schools/directory?q=school' }),
+    },
+    {
       operation: 'GET /v1/schools/{id}',
       expect: { anonymous: 401, admin: 200, school_a: 200, school_b: 404, applicant: 403, program: 403 },
       request: (world) => ({ method: 'GET', url: `/v1/schools/${world.schoolA.id}` }),
@@ -136,6 +142,12 @@ export default defineAccessMatrix({
         url: '/v1/programs',
         payload: { acgme_id: world.digits(10), name: 'Surgery Residency', specialty: 'General Surgery' },
       }),
+    },
+    {
+      operation: 'GET /v1/programs',
+      // The program directory: public facts, for anyone signed in.
+      expect: { ...everyone(200), anonymous: 401 },
+      request: () => ({ method: 'GET', url: '/v1/programs?q=medicine' }),
     },
     {
       operation: 'GET /v1/programs/{id}',

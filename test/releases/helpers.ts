@@ -15,6 +15,7 @@ export interface Release {
   applicant_id: string;
   document_id: string;
   program_id: string;
+  program: { id: string; acgme_id: string; name: string };
   status: 'active' | 'withdrawn';
   created_at: string;
   withdrawn_at: string | null;

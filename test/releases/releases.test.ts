@@ -38,6 +38,7 @@ t.test('an applicant releases a transcript to a program, which can then read it;
     applicant_id: applicant.id,
     document_id: transcript.document.id,
     program_id: program.id,
+    program: { id: program.id, acgme_id: /^\d{10}$/, name: 'Internal Medicine Residency' },
     status: 'active',
     withdrawn_at: null,
   });
@@ -59,7 +60,7 @@ t.test('an applicant releases a transcript to a program, which can then read it;
 
   const withdrawn = await withdraw(ctx, applicant, made.id);
   t.equal(withdrawn.statusCode, 200);
-  t.match(withdrawn.json(), { id: made.id, status: 'withdrawn', withdrawn_at: String });
+  t.match(withdrawn.json(), { id: made.id, program: made.program, status: 'withdrawn', withdrawn_at: String });
   for (const url of [documentUrl, `${documentUrl}/content`, `${documentUrl}/receipt`, `${documentUrl}/events`]) {
     t.equal((await get(ctx, program.token, url)).statusCode, 404, `after withdrawal: ${url} is 404`);
   }

@@ -5,6 +5,7 @@ import { Notice } from './components';
 import { api, type Me } from './lib/api';
 import { completePopupSignIn, completeSignIn, signIn, signInAgain, signOut, useSession } from './lib/auth';
 import { messageOf } from './lib/use-load';
+import { ApplicantRoutes } from './pages/applicant-routes';
 import { HomePage } from './pages/home';
 import { NotFoundPage } from './pages/not-found';
 import { ProgramRoutes } from './pages/program-routes';
@@ -113,6 +114,8 @@ export function App() {
           <Route path="/school" component={SchoolRoutes} />
           <Route path="/program/*" component={ProgramRoutes} />
           <Route path="/program" component={ProgramRoutes} />
+          <Route path="/applicant/*" component={ApplicantRoutes} />
+          <Route path="/applicant" component={ApplicantRoutes} />
           <Route default component={NotFoundPage} />
         </Router>
       </main>

@@ -28,6 +28,16 @@ export const areas: Area[] = [
     ],
   },
   {
+    role: 'applicant',
+    home: '/applicant',
+    links: [
+      { href: '/applicant', label: 'Documents' },
+      { href: '/applicant/releases', label: 'Releases' },
+      { href: '/applicant/letters', label: 'Letters' },
+      { href: '/applicant/disclosures', label: 'Disclosures' },
+    ],
+  },
+  {
     role: 'program',
     home: '/program',
     links: [{ href: '/program', label: 'Released documents' }],
