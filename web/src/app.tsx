@@ -5,6 +5,7 @@ import { Notice } from './components';
 import { api, type Me } from './lib/api';
 import { completePopupSignIn, completeSignIn, signIn, signInAgain, signOut, useSession } from './lib/auth';
 import { messageOf } from './lib/use-load';
+import { AdminRoutes } from './pages/admin-routes';
 import { HomePage } from './pages/home';
 import { NotFoundPage } from './pages/not-found';
 import { SchoolRoutes } from './pages/school-routes';
@@ -110,6 +111,8 @@ export function App() {
           <Route path="/auth/popup" component={PopupCallback} />
           <Route path="/school/*" component={SchoolRoutes} />
           <Route path="/school" component={SchoolRoutes} />
+          <Route path="/admin/*" component={AdminRoutes} />
+          <Route path="/admin" component={AdminRoutes} />
           <Route default component={NotFoundPage} />
         </Router>
       </main>
