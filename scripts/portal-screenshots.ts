@@ -3,7 +3,8 @@
  * service with the development OpenID provider: a registrar signs in, makes a key, submits an MSPE,
  * checks a batch with a bad row and sends a fixed one; at a phone's width the applicant releases the
  * MSPE to a program found by name and looks at her letters; the program's coordinator signs in, opens
- * it and downloads it with its receipt; and the applicant sees that download in her disclosures.
+ * it and downloads it with its receipt; and the applicant sees that download in her disclosures; an
+ * operator vets a pending school and clears the review queue.
  *
  *   npm run screenshots      (CHROMIUM_PATH, default /usr/bin/chromium)
  */
@@ -147,6 +148,47 @@ try {
   await phoneNav('Disclosures').click();
   await phone.getByText(/downloaded your MSPE/).waitFor();
   await phoneShot('13-applicant-disclosures');
+  // A transcript whose family name the school misspelt waits for an operator.
+  const misspelt = join(folder, 'okafur-transcript.pdf');
+  await writeFile(misspelt, pdfOfSize(80 * 1024));
+  await page.getByRole('link', { name: 'Submit' }).click();
+  await page.getByLabel('Document type').selectOption('transcript');
+  await page.getByLabel("Applicant's ECFMG ID").fill(applicant.ecfmg_id);
+  await page.getByLabel('Given name').fill(applicant.given_name);
+  await page.getByLabel('Family name').fill('Okafur');
+  await page.getByLabel('Date of birth').fill(applicant.date_of_birth);
+  await page.getByLabel('The PDF').setInputFiles(misspelt);
+  await page.getByRole('button', { name: 'Sign and send' }).click();
+  await page.getByRole('link', { name: 'Open the document' }).waitFor();
+
+  // The operator's own token registers the school still waiting for vetting.
+  const pending = await fetch(`${server.url}/v1/schools`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      wdoms_id: 'F0004321',
+      name: 'University of Nairobi School of Medicine',
+      country: 'KE',
+      contact_email: 'registrar@uonbi.example',
+    }),
+  });
+  if (pending.status !== 201) throw new Error(`registering a pending school: ${pending.status}`);
+  const operator = await (
+    await browser.newContext({ baseURL: server.url, viewport: { width: 1100, height: 760 } })
+  ).newPage();
+  const operatorShot = (name: string) => operator.screenshot({ path: join(out, `${name}.png`), fullPage: true });
+  await operator.goto('/');
+  await operator.getByRole('button', { name: 'Sign in' }).first().click();
+  await operator.getByLabel('Operator (admin)').check();
+  await operator.getByRole('button', { name: 'Sign in' }).click();
+  await operator.getByText(/waiting for vetting on this page/).waitFor();
+  await operatorShot('14-operator-schools');
+  await operator.getByRole('link', { name: 'Review queue' }).click();
+  await operator.getByRole('heading', { name: /^Transcript from/ }).waitFor();
+  await operator.getByLabel('Note').fill('A typing error at the school: confirmed with the registrar by phone');
+  await operatorShot('15-review-queue');
+  await operator.getByRole('button', { name: 'Accept as this applicant’s' }).click();
+  await operator.getByText('No documents are waiting for review.').waitFor();
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

@@ -18,3 +18,7 @@ export async function insertApplicant(
 export async function findApplicant(db: Executor, id: string): Promise<ApplicantRow | undefined> {
   return db.selectFrom('applicants').selectAll().where('id', '=', id).executeTakeFirst();
 }
+
+export async function findApplicantByEcfmgId(db: Executor, ecfmgId: string): Promise<ApplicantRow | undefined> {
+  return db.selectFrom('applicants').selectAll().where('ecfmg_id', '=', ecfmgId).executeTakeFirst();
+}

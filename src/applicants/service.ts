@@ -4,7 +4,7 @@ import type { DB } from '../db/types.js';
 import { notFound, problem } from '../http/problem.js';
 import { checkPastDate, normalizedText } from '../http/input-checks.js';
 import type { Executor } from '../db/database.js';
-import { findApplicant, insertApplicant } from './repository.js';
+import { findApplicant, findApplicantByEcfmgId, insertApplicant } from './repository.js';
 import { nameMax } from './schemas.js';
 import type { ApplicantRow } from './tables.js';
 
@@ -60,4 +60,9 @@ export async function applicantVisibleTo(
   const applicant = await findApplicant(db, id);
   if (!applicant) throw notFound('applicant');
   return applicant;
+}
+
+/** The registered applicant with this ECFMG ID, if any (for an operator comparing a document's identity). */
+export async function registeredApplicant(db: Executor, ecfmgId: string): Promise<ApplicantRow | undefined> {
+  return findApplicantByEcfmgId(db, ecfmgId);
 }

@@ -11,6 +11,7 @@ import { readSubmissionParts } from './multipart.js';
 import { revokeDocument, reviewDocument } from './decisions.js';
 import {
   DocumentEventSchema,
+  IdentityCheckSchema,
   DocumentListQuery,
   DocumentRef,
   DocumentSchema,
@@ -19,7 +20,8 @@ import {
   SubmissionParts,
 } from './schemas.js';
 import { receiveSubmission } from './submission.js';
-import { documentEventView, documentView } from './views.js';
+import { identityCheck } from './identity-check.js';
+import { documentEventView, documentView, identityCheckView } from './views.js';
 
 const tags = ['documents'];
 
@@ -147,6 +149,24 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const caller = requireRole(request, 'school');
       return documentView(await revokeDocument(app.db, caller, request.params.id, request.body.reason));
+    },
+  );
+
+  app.get(
+    '/documents/:id/identity-check',
+    {
+      schema: {
+        tags,
+        summary: "The manifest's applicant identity beside the registered applicant's (admin)",
+        description:
+          'What an operator compares before `POST /v1/documents/{id}/review`: the names and date of birth the school signed, and the applicant registered with that ECFMG ID (`null` when none is). Documents shown to anyone else never carry the manifest identity.',
+        params: IdParams,
+        response: { 200: IdentityCheckSchema },
+      },
+    },
+    async (request) => {
+      requireRole(request, 'admin');
+      return identityCheckView(await identityCheck(app.db, request.params.id));
     },
   );
 

@@ -85,3 +85,24 @@ export const SubmissionParts = Type.Object({
   manifest: Type.String({ description: "The school's compact JWS (typ emswp-manifest+jwt), see docs/signing.md" }),
   file: Type.String({ format: 'binary', description: 'The PDF bytes; their SHA-256 and size must match the manifest' }),
 });
+
+const Identity = {
+  ecfmg_id: Type.String(),
+  given_name: Type.String(),
+  family_name: Type.String(),
+  date_of_birth: Type.String({ format: 'date' }),
+};
+
+export const IdentityCheckSchema = Type.Object(
+  {
+    document: DocumentRef,
+    manifest: Type.Object(Identity, { description: 'The applicant as the school named them in the signed manifest' }),
+    registered: Nullable(
+      Type.Object(
+        { id: Uuid, ...Identity },
+        { description: 'The applicant registered with that ECFMG ID; null when none is' },
+      ),
+    ),
+  },
+  { title: 'IdentityCheck' },
+);

@@ -1,3 +1,4 @@
+import type { IdentityCheck } from './identity-check.js';
 import type { DocumentEventRow, DocumentWithSchool } from './repository.js';
 
 /** A document as the API shows it: metadata and status, never the applicant's stated name or birth date. */
@@ -32,3 +33,25 @@ export const documentEventView = (event: DocumentEventRow) => ({
   ...event,
   created_at: event.created_at.toISOString(),
 });
+
+/** For an operator only: the manifest's identity beside the registered applicant's. */
+export function identityCheckView({ document, registered }: IdentityCheck) {
+  return {
+    document: documentView(document),
+    manifest: {
+      ecfmg_id: document.ecfmg_id,
+      given_name: document.given_name,
+      family_name: document.family_name,
+      date_of_birth: document.date_of_birth,
+    },
+    registered: registered
+      ? {
+          id: registered.id,
+          ecfmg_id: registered.ecfmg_id,
+          given_name: registered.given_name,
+          family_name: registered.family_name,
+          date_of_birth: registered.date_of_birth,
+        }
+      : null,
+  };
+}

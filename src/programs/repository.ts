@@ -1,8 +1,13 @@
 import { sql, type Insertable } from 'kysely';
 import type { Executor } from '../db/database.js';
-import { foldedContains, type DirectorySearch } from '../db/directory-search.js';
+import { hasWordsStartingWith, type DirectorySearch } from '../db/directory-search.js';
 import { keysetPage, type PageRequest } from '../db/pagination.js';
 import type { ProgramRow, ProgramsTable } from './tables.js';
+
+/** The program's columns, named: not the search's own `directory_words` (migration 0009), which no reader needs. */
+const programColumns = ['id', 'acgme_id', 'name', 'specialty', 'created_at', 'updated_at'] as const;
+
+const searchWords = sql<unknown>`directory_words`;
 
 /** The new program, or undefined when the ACGME ID is taken. */
 export async function insertProgram(db: Executor, values: Insertable<ProgramsTable>): Promise<ProgramRow | undefined> {
@@ -10,21 +15,21 @@ export async function insertProgram(db: Executor, values: Insertable<ProgramsTab
     .insertInto('programs')
     .values(values)
     .onConflict((oc) => oc.column('acgme_id').doNothing())
-    .returningAll()
+    .returning(programColumns)
     .executeTakeFirst();
 }
 
 export async function findProgram(db: Executor, id: string): Promise<ProgramRow | undefined> {
-  return db.selectFrom('programs').selectAll().where('id', '=', id).executeTakeFirst();
+  return db.selectFrom('programs').select(programColumns).where('id', '=', id).executeTakeFirst();
 }
 
-/** The expression of the programs_directory_search index (migration 0009), written the same way so it is used. */
-const searchText = sql<string>`directory_fold(name || ' ' || specialty)`;
-
-/** Programs by (created_at, id): all of them, the one with this ACGME ID, or those whose name or specialty hold a fragment. */
+/**
+ * Programs by (created_at, id): all of them, the one with this ACGME ID, or those with a word of the
+ * name or specialty starting with each word typed.
+ */
 export async function searchPrograms(db: Executor, search: DirectorySearch, page: PageRequest): Promise<ProgramRow[]> {
-  let query = db.selectFrom('programs').selectAll();
+  let query = db.selectFrom('programs').select(programColumns);
   if (search && 'exactId' in search) query = query.where('acgme_id', '=', search.exactId);
-  else if (search) query = query.where(foldedContains(searchText, search.fragment));
+  else if (search) query = query.where(hasWordsStartingWith(searchWords, search.words));
   return keysetPage(query, { at: 'created_at', id: 'id' }, page).execute();
 }

@@ -33,8 +33,9 @@ export const programRoutes: FastifyPluginAsyncTypebox = async (app) => {
         tags,
         summary: 'The program directory: search programs by ACGME ID, name or specialty (any signed-in caller)',
         description: [
-          'A `q` that is a whole ACGME ID (10 digits) finds that program; any other text finds the programs whose name or',
-          'specialty contains it, ignoring case and accents. Without `q`, every program. Oldest first, cursor-paged.',
+          'A `q` that is a whole ACGME ID (10 digits) finds that program; any other text finds the programs with a word of the',
+          'name or specialty starting with each word typed, ignoring case and accents. Without `q`, every program.',
+          'Oldest first, cursor-paged.',
           'A `q` longer than 200 characters, or with control characters, is `400 validation_failed`.',
         ].join(' '),
         querystring: ProgramDirectoryQuery,

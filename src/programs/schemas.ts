@@ -35,7 +35,7 @@ export const ProgramDirectoryQuery = Type.Object(
   {
     q: Type.Optional(
       SearchText(
-        'A whole ACGME ID finds that program; any other text finds programs whose name or specialty contains it, ignoring case and accents',
+        'A whole ACGME ID finds that program; any other text finds programs with a word of the name or specialty starting with each word typed, ignoring case and accents',
       ),
     ),
     ...PageQuery,

@@ -1,7 +1,7 @@
 import { sql, type Insertable, type Transaction } from 'kysely';
 import type { Executor } from '../db/database.js';
 import type { DB } from '../db/types.js';
-import { foldedContains, type DirectorySearch } from '../db/directory-search.js';
+import { hasWordsStartingWith, type DirectorySearch } from '../db/directory-search.js';
 import { keysetPage, type PageRequest } from '../db/pagination.js';
 import type { SchoolRow, SchoolsTable, SchoolStatus, SchoolStatusEventRow, SchoolStatusEventsTable } from './tables.js';
 
@@ -56,9 +56,9 @@ export async function listSchools(
 }
 
 /** The expression of the schools_directory_search index (migration 0009), written the same way so it is used. */
-const searchText = sql<string>`directory_fold(name)`;
+const searchWords = sql<unknown>`to_tsvector('simple', directory_fold(name))`;
 
-/** Active schools by (created_at, id): all, the one with this WDOMS id, or those whose name holds a fragment. */
+/** Active schools by (created_at, id): all, the one with this WDOMS id, or those whose name has words starting with the words typed. */
 export async function searchActiveSchools(
   db: Executor,
   search: DirectorySearch,
@@ -67,7 +67,7 @@ export async function searchActiveSchools(
   let query = db.selectFrom('schools').selectAll().where('status', '=', 'active');
   if (options.country !== undefined) query = query.where('country', '=', options.country);
   if (search && 'exactId' in search) query = query.where('wdoms_id', '=', search.exactId);
-  else if (search) query = query.where(foldedContains(searchText, search.fragment));
+  else if (search) query = query.where(hasWordsStartingWith(searchWords, search.words));
   return keysetPage(query, { at: 'created_at', id: 'id' }, options).execute();
 }
 

@@ -69,8 +69,8 @@ export const schoolRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'The directory of active schools: search by World Directory id, name or country (any signed-in caller)',
         description: [
           'Public facts only (id, wdoms_id, name, country): no contact e-mail, and only active schools.',
-          'A `q` that is a whole WDOMS id finds that school; any other text finds the schools whose name contains it,',
-          'ignoring case and accents. Oldest first, cursor-paged.',
+          'A `q` that is a whole WDOMS id finds that school; any other text finds the schools with a word of the name',
+          'starting with each word typed, ignoring case and accents. Oldest first, cursor-paged.',
           'A `q` longer than 200 characters, or with control characters, is `400 validation_failed`.',
         ].join(' '),
         querystring: SchoolDirectoryQuery,

@@ -120,7 +120,7 @@ export const SchoolDirectoryQuery = Type.Object(
   {
     q: Type.Optional(
       SearchText(
-        'A whole World Directory id (F and 7 digits) finds that school; any other text finds schools whose name contains it, ignoring case and accents',
+        'A whole World Directory id (F and 7 digits) finds that school; any other text finds schools with a word of the name starting with each word typed, ignoring case and accents',
       ),
     ),
     country: Type.Optional(

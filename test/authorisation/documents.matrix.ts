@@ -122,6 +122,15 @@ export default defineAccessMatrix({
       }),
     },
     {
+      operation: 'GET /v1/documents/{id}/identity-check',
+      // The manifest's names and birth date are for operators only, even to the school that signed them.
+      expect: { anonymous: 401, admin: 200, school_a: 403, school_b: 403, applicant: 403, program: 403 },
+      request: async (world) => ({
+        method: 'GET',
+        url: `/v1/documents/${(await unconfirmedDocuments(world)).waiting}/identity-check`,
+      }),
+    },
+    {
       operation: 'GET /v1/applicants/{id}/documents',
       expect: { anonymous: 401, admin: 200, school_a: 403, school_b: 403, applicant: 200, program: 403 },
       request: (world) => ({ method: 'GET', url: `/v1/applicants/${world.applicant.id}/documents` }),

@@ -6,6 +6,7 @@ import { api, type Me } from './lib/api';
 import { completePopupSignIn, completeSignIn, signIn, signInAgain, signOut, useSession } from './lib/auth';
 import { messageOf } from './lib/use-load';
 import { ApplicantRoutes } from './pages/applicant-routes';
+import { AdminRoutes } from './pages/admin-routes';
 import { HomePage } from './pages/home';
 import { NotFoundPage } from './pages/not-found';
 import { ProgramRoutes } from './pages/program-routes';
@@ -116,6 +117,8 @@ export function App() {
           <Route path="/program" component={ProgramRoutes} />
           <Route path="/applicant/*" component={ApplicantRoutes} />
           <Route path="/applicant" component={ApplicantRoutes} />
+          <Route path="/admin/*" component={AdminRoutes} />
+          <Route path="/admin" component={AdminRoutes} />
           <Route default component={NotFoundPage} />
         </Router>
       </main>

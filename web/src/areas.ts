@@ -42,6 +42,15 @@ export const areas: Area[] = [
     home: '/program',
     links: [{ href: '/program', label: 'Released documents' }],
   },
+  {
+    role: 'admin',
+    home: '/admin',
+    links: [
+      { href: '/admin', label: 'Schools' },
+      { href: '/admin/review', label: 'Review queue' },
+      { href: '/admin/register', label: 'Register' },
+    ],
+  },
 ];
 
 /** The area a role works in, or the one whose pages are open (an admin may look at a school's pages). */
