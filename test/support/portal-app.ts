@@ -5,6 +5,7 @@ import { developmentIssuerKey, mintAccessToken } from '../../src/auth/developmen
 import { developmentIssuer, loadConfig, type Config } from '../../src/config.js';
 import { freePort } from '../../src/free-port.js';
 import { createLogger } from '../../src/logger.js';
+import { sequencerFromConfig } from '../../src/log/sequencer.js';
 import { createTestDatabase } from './test-database.js';
 
 /** The whole service listening on a port with the development issuer, and so the development OpenID provider. */
@@ -37,9 +38,16 @@ export async function startPortalApp(t: Test, env: Record<string, string> = {}):
     WEBHOOK_WORKER: 'false',
     ...env,
   });
-  const app = await buildApp({ config, db: database.db, logger: createLogger(config.logLevel) });
+  const logger = createLogger(config.logLevel);
+  const app = await buildApp({ config, db: database.db, logger });
   await app.listen({ port, host: '127.0.0.1' });
   t.teardown(() => app.close());
+  // As in the server: the log's sequencer signs checkpoints, so receipts and log proofs can be given.
+  if (config.log.sequencer) {
+    const sequencer = sequencerFromConfig(config, database, app.logKey, logger);
+    sequencer.start();
+    database.beforeDrop.push(() => sequencer.stop());
+  }
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const adminToken = await mintAccessToken(await developmentIssuerKey(directory), {
