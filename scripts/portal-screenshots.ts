@@ -1,7 +1,7 @@
 /**
  * Takes the README's portal screenshots (docs/screenshots/) in Debian's Chromium against the built
  * service with the development OpenID provider: a registrar signs in, makes a key, submits an MSPE,
- * checks a batch with a bad row and sends a fixed one.
+ * checks a batch with a bad row and sends a fixed one; then a stranger checks the MSPE on /verify.
  *
  *   npm run screenshots      (CHROMIUM_PATH, default /usr/bin/chromium)
  */
@@ -81,6 +81,15 @@ try {
   await page.getByRole('link', { name: /MSPE/ }).first().click();
   await page.getByRole('heading', { name: 'History' }).waitFor();
   await shot('7-document');
+
+  // A stranger checks the MSPE on the public /verify page: no sign-in, only its hash is sent.
+  const stranger = await (
+    await browser.newContext({ baseURL: server.url, viewport: { width: 1100, height: 760 } })
+  ).newPage();
+  await stranger.goto('/verify');
+  await stranger.getByLabel('The PDF, receipt or log proof to check').setInputFiles(mspe);
+  await stranger.getByText(/^Genuine: /).waitFor();
+  await stranger.screenshot({ path: join(out, '8-verify.png'), fullPage: true });
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();
