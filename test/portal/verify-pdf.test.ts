@@ -148,4 +148,8 @@ t.test('the page loads on its own small bundle: at most 100 KB of JavaScript gzi
   t.ok(gzipBytes <= 100 * 1024, `${gzipBytes} bytes gzip, at most 100 KB`);
   t.notOk(scripts.includes(appEntry as string), 'the signed-in app is not downloaded');
   t.ok(await shows(page.getByRole('link', { name: 'EMSWP portal' })), 'a link back to the portal');
+
+  await page.getByRole('link', { name: 'EMSWP portal' }).click();
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Check a document' }).click();
+  t.ok(await shows(page.getByLabel(fileLabel)), "the app's header link loads the page");
 });

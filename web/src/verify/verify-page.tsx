@@ -51,23 +51,33 @@ function schoolNow(doc: VerifiedDocument): string {
   return ` The school is ${doc.school.status} now${doc.school.status_reason ? ` (${doc.school.status_reason})` : ''}.`;
 }
 
+/** "an MSPE", "a Transcript": the article goes by how the word is said. */
+const withArticle = (words: string, capital = false): string =>
+  `${/^(MSPE|[AEIOU])/i.test(words) ? (capital ? 'An' : 'an') : capital ? 'A' : 'a'} ${words}`;
+
 /** One document with these bytes, in plain words: genuine, replaced or revoked is an answer, not an error. */
 function DocumentAnswer({ doc }: { doc: VerifiedDocument }) {
   const what = `${documentTypeWords[doc.type] ?? doc.type} from ${doc.school.name} (${doc.school.wdoms_id}), signed ${when(doc.signed_at)}`;
   const status = `Status: ${documentStatusShort[doc.status] ?? doc.status}.`;
   const said: Record<string, [kind: 'success' | 'info', words: string]> = {
-    verified: ['success', `Genuine: a ${what}. ${status}`],
+    verified: ['success', `Genuine: ${withArticle(what)}. ${status}`],
     superseded: [
       'info',
       `A genuine ${what}, but it has been superseded: the school sent a correction that replaces it. Ask for the newer version. ${status}`,
     ],
     revoked: [
       'info',
-      `A ${what}, but it has been revoked: the school withdrew it, and it no longer counts as genuine. ${status}`,
+      `${withArticle(what, true)}, but it has been revoked: the school withdrew it, and it no longer counts as genuine. ${status}`,
     ],
-    rejected: ['info', `A ${what}, but an operator rejected it after review: it does not count as genuine. ${status}`],
+    rejected: [
+      'info',
+      `${withArticle(what, true)}, but an operator rejected it after review: it does not count as genuine. ${status}`,
+    ],
   };
-  const [kind, words] = said[doc.status] ?? ['info', `Signed by the school: a ${what}, still being checked. ${status}`];
+  const [kind, words] = said[doc.status] ?? [
+    'info',
+    `Signed by the school: ${withArticle(what)}, still being checked. ${status}`,
+  ];
   return (
     <Notice kind={kind}>
       {words}
@@ -114,8 +124,8 @@ function ProofAnswer({ inclusion }: { inclusion: LogInclusion }) {
   const entry = inclusion.entry;
   const about =
     entry.kind === 'document'
-      ? `A ${documentTypeWords[String(entry.type)] ?? String(entry.type)} of the school ${String(entry.school)}, status ${documentStatusShort[String(entry.status)] ?? String(entry.status)}, fingerprint ${String(entry.sha256)}.`
-      : `A ${String(entry.kind)} entry of the school ${String(entry.school)}.`;
+      ? `${withArticle(documentTypeWords[String(entry.type)] ?? String(entry.type), true)} of the school ${String(entry.school)}, status ${documentStatusShort[String(entry.status)] ?? String(entry.status)}, fingerprint ${String(entry.sha256)}.`
+      : `${withArticle(`${String(entry.kind)} entry`, true)} of the school ${String(entry.school)}.`;
   return (
     <Notice kind="success">
       <p>{text.proofValid}</p>
