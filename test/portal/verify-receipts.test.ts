@@ -1,6 +1,7 @@
 import { CompactSign, decodeProtectedHeader, exportJWK, generateKeyPair, calculateJwkThumbprint } from 'jose';
 import type { Page } from 'playwright-core';
 import t from 'tap';
+import { loadServiceKey } from '../../src/crypto/service-key.js';
 import { pdfBytes, seriousViolations, shows, startPortal } from '../support/portal-browser.js';
 import { portalSchool } from '../support/portal-documents.js';
 
@@ -79,6 +80,28 @@ t.test('receipts and log proofs are checked in the browser against the serviceâ€
       ),
       'from another service',
     );
+  });
+
+  await t.test('a receipt of this key for another issuer, and one that has expired', async (t) => {
+    // Signed with the service's own key, as another deployment sharing it, or a later receipt format, would.
+    const serviceKey = await loadServiceKey(world.config);
+    const jws = (JSON.parse(receipt) as { receipt: string }).receipt;
+    const claims = JSON.parse(Buffer.from(jws.split('.')[1] as string, 'base64url').toString('utf8')) as object;
+    const signed = (payload: object) =>
+      new CompactSign(Buffer.from(JSON.stringify(payload)))
+        .setProtectedHeader({ alg: serviceKey.alg, kid: serviceKey.kid, typ: 'emswp-receipt+jwt' })
+        .sign(serviceKey.privateKey);
+    await choose(page, 'receipt.jws', await signed({ ...claims, iss: 'https://emswp.other.example' }));
+    t.ok(
+      await shows(
+        page.getByText(
+          /^Not valid\. This receipt is for another service: it was issued by https:\/\/emswp\.other\.example/,
+        ),
+      ),
+      'another issuer',
+    );
+    await choose(page, 'receipt.jws', await signed({ ...claims, exp: Math.floor(Date.now() / 1000) - 3600 }));
+    t.ok(await shows(page.getByText(/^Not valid\. This receipt expired on /)), 'expired');
   });
 
   await t.test('a corrupt receipt file', async (t) => {

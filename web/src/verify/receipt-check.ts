@@ -92,7 +92,7 @@ export async function checkReceipt(
       `This is a signed token, but not a receipt of this service (its type is "${String(header.typ)}").`,
     );
   }
-  if (!jwks.keys.some((key) => key.kid === header.kid)) {
+  if (header.kid === undefined || !jwks.keys.some((key) => key.kid === header.kid)) {
     throw new NotValid(
       'This receipt was not signed by this service: none of its keys has the key id the receipt names. It is from another service, or forged.',
     );
