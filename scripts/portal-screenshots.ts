@@ -1,7 +1,9 @@
 /**
  * Takes the README's portal screenshots (docs/screenshots/) in Debian's Chromium against the built
  * service with the development OpenID provider: a registrar signs in, makes a key, submits an MSPE,
- * checks a batch with a bad row and sends a fixed one; then a stranger checks the MSPE on /verify.
+ * checks a batch with a bad row and sends a fixed one; the applicant releases the MSPE to a program,
+ * whose coordinator signs in, opens it and downloads it with its receipt; then a stranger checks the
+ * MSPE on /verify.
  *
  *   npm run screenshots      (CHROMIUM_PATH, default /usr/bin/chromium)
  */
@@ -82,6 +84,46 @@ try {
   await page.getByRole('heading', { name: 'History' }).waitFor();
   await shot('7-document');
 
+  // The applicant releases the MSPE to a program (through the API, as the applicant's pages would).
+  const asRole = async <T>(token: string, method: string, path: string, body: unknown): Promise<T> => {
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
+  };
+  const admin = await server.token({ sub: 'screenshots-operator', role: 'admin' });
+  const program = await asRole<{ id: string; acgme_id: string }>(admin, 'POST', '/v1/programs', {
+    acgme_id: '1403521001',
+    name: 'Cook County Internal Medicine Residency',
+    specialty: 'Internal Medicine',
+  });
+  const mspeId = new URL(page.url()).pathname.split('/').at(-1) ?? '';
+  await asRole(applicant.token, 'POST', `/v1/applicants/${applicant.id}/releases`, {
+    document_id: mspeId,
+    program_id: program.id,
+  });
+  const coordinator = await (
+    await browser.newContext({ baseURL: server.url, viewport: { width: 1100, height: 760 }, acceptDownloads: true })
+  ).newPage();
+  await coordinator.goto('/');
+  await coordinator.getByRole('button', { name: 'Sign in' }).first().click();
+  await coordinator.getByLabel(new RegExp(program.acgme_id)).check();
+  await coordinator.getByRole('button', { name: 'Sign in' }).click();
+  await coordinator.getByRole('link', { name: /MSPE/ }).first().waitFor();
+  await coordinator.screenshot({ path: join(out, '8-program-documents.png'), fullPage: true });
+  await coordinator.getByRole('link', { name: /MSPE/ }).first().click();
+  const pdf = coordinator.waitForEvent('download');
+  await coordinator.getByRole('button', { name: 'Download the PDF' }).click();
+  await pdf;
+  const receipt = coordinator.waitForEvent('download');
+  await coordinator.getByRole('button', { name: 'Download the receipt' }).click();
+  await receipt;
+  await coordinator.getByText(/The receipt was downloaded/).waitFor();
+  await coordinator.screenshot({ path: join(out, '9-program-document.png'), fullPage: true });
+
   // A stranger checks the MSPE on the public /verify page: no sign-in, only its hash is sent.
   const stranger = await (
     await browser.newContext({ baseURL: server.url, viewport: { width: 1100, height: 760 } })
@@ -89,7 +131,7 @@ try {
   await stranger.goto('/verify');
   await stranger.getByLabel('The PDF, receipt or log proof to check').setInputFiles(mspe);
   await stranger.getByText(/^Genuine: /).waitFor();
-  await stranger.screenshot({ path: join(out, '8-verify.png'), fullPage: true });
+  await stranger.screenshot({ path: join(out, '10-verify.png'), fullPage: true });
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

@@ -42,12 +42,11 @@ export async function startPortalApp(t: Test, env: Record<string, string> = {}):
   const app = await buildApp({ config, db: database.db, logger });
   await app.listen({ port, host: '127.0.0.1' });
   t.teardown(() => app.close());
-  // As in the server: the log's sequencer signs checkpoints, so receipts and log proofs can be given.
-  if (config.log.sequencer) {
-    const sequencer = sequencerFromConfig(config, database, app.logKey, logger);
-    sequencer.start();
-    database.beforeDrop.push(() => sequencer.stop());
-  }
+  // As in the server: the transparency log's sequencer runs beside the app, so receipts can be signed.
+  const sequencer = sequencerFromConfig(config, database, app.logKey, logger);
+  sequencer.start();
+  // Before the database goes: a sequencer reconnecting while it is dropped would make the drop fail.
+  database.beforeDrop.push(() => sequencer.stop());
   const baseUrl = `http://127.0.0.1:${port}`;
 
   const adminToken = await mintAccessToken(await developmentIssuerKey(directory), {

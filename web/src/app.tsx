@@ -7,6 +7,7 @@ import { completePopupSignIn, completeSignIn, signIn, signInAgain, signOut, useS
 import { messageOf } from './lib/use-load';
 import { HomePage } from './pages/home';
 import { NotFoundPage } from './pages/not-found';
+import { ProgramRoutes } from './pages/program-routes';
 import { SchoolRoutes } from './pages/school-routes';
 
 function SignInCallback() {
@@ -109,6 +110,8 @@ export function App() {
           <Route path="/auth/popup" component={PopupCallback} />
           <Route path="/school/*" component={SchoolRoutes} />
           <Route path="/school" component={SchoolRoutes} />
+          <Route path="/program/*" component={ProgramRoutes} />
+          <Route path="/program" component={ProgramRoutes} />
           <Route default component={NotFoundPage} />
         </Router>
       </main>

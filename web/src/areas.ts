@@ -27,6 +27,11 @@ export const areas: Area[] = [
       { href: '/school/webhooks', label: 'Webhooks' },
     ],
   },
+  {
+    role: 'program',
+    home: '/program',
+    links: [{ href: '/program', label: 'Released documents' }],
+  },
 ];
 
 /** The area a role works in, or the one whose pages are open (an admin may look at a school's pages). */

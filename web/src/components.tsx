@@ -1,4 +1,6 @@
 import type { ComponentChildren } from 'preact';
+import type { DocumentEvent } from './lib/documents';
+import { documentStatusShort, when } from './lib/words';
 
 /** A labelled form field with its error right under it, tied together for screen readers. */
 export function Field(props: {
@@ -58,5 +60,21 @@ export function Progress(props: { label: string; value: number }) {
         />
       </label>
     </div>
+  );
+}
+
+/** A document's status history, oldest first, in the words of the status list. */
+export function DocumentHistory(props: { events: DocumentEvent[] }) {
+  return (
+    <ol class="history">
+      {props.events.map((event) => (
+        <li>
+          {when(event.created_at)}:{' '}
+          {event.from_status ? `${documentStatusShort[event.from_status] ?? event.from_status} → ` : ''}
+          {documentStatusShort[event.to_status] ?? event.to_status}
+          {event.reason && ` (${event.reason})`}, by {event.actor_role === 'admin' ? 'an operator' : event.actor_role}
+        </li>
+      ))}
+    </ol>
   );
 }

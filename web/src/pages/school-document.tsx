@@ -1,19 +1,10 @@
 import { useRoute } from 'preact-iso';
 import { useEffect, useState } from 'preact/hooks';
-import { Field, Loading, Notice, describedBy } from '../components';
-import { api, download } from '../lib/api';
+import { DocumentHistory, Field, Loading, Notice, describedBy } from '../components';
+import { api } from '../lib/api';
+import { downloadPdf, downloadReceipt, type DocumentEvent, type DocumentView } from '../lib/documents';
 import { messageOf, useLoad } from '../lib/use-load';
-import { documentStatusShort, documentStatusWords, documentTypeWords, when } from '../lib/words';
-import type { DocumentView } from './school-submit';
-
-interface DocumentEvent {
-  from_status: string | null;
-  to_status: string;
-  reason: string | null;
-  actor: string;
-  actor_role: string;
-  created_at: string;
-}
+import { documentStatusWords, documentTypeWords, when } from '../lib/words';
 
 function RevokeDocument(props: { id: string; onDone: () => void }) {
   const [reason, setReason] = useState('');
@@ -58,8 +49,8 @@ export function SchoolDocumentPage() {
   }, []);
   if (data === undefined) return <Loading error={error} what="the document" />;
   const d = data.document;
-  const fetchFile = (path: string, name: string, pick?: (r: Response) => Promise<Blob>) =>
-    download(path, name, pick).catch((failure: unknown) => setMessage(messageOf(failure)));
+  const fetchFile = (fetching: () => Promise<void>) =>
+    fetching().catch((failure: unknown) => setMessage(messageOf(failure)));
   const open = d.status !== 'revoked' && d.status !== 'superseded';
   return (
     <section>
@@ -105,21 +96,10 @@ export function SchoolDocumentPage() {
         )}
       </dl>
       <p class="actions">
-        <button
-          type="button"
-          onClick={() => void fetchFile(`/v1/documents/${d.id}/content`, `${d.type}-${d.ecfmg_id}.pdf`)}
-        >
+        <button type="button" onClick={() => void fetchFile(() => downloadPdf(d))}>
           Download the PDF
         </button>
-        <button
-          type="button"
-          onClick={() =>
-            void fetchFile(`/v1/documents/${d.id}/receipt`, `receipt-${d.id}.jwt`, async (r) => {
-              const { receipt } = (await r.json()) as { receipt: string };
-              return new Blob([receipt], { type: 'application/jwt' });
-            })
-          }
-        >
+        <button type="button" onClick={() => void fetchFile(() => downloadReceipt(d.id))}>
           Download the receipt
         </button>
         {open && (
@@ -130,16 +110,7 @@ export function SchoolDocumentPage() {
       </p>
       {message && <Notice kind="error">{message}</Notice>}
       <h2>History</h2>
-      <ol class="history">
-        {data.events.map((event) => (
-          <li>
-            {when(event.created_at)}:{' '}
-            {event.from_status ? `${documentStatusShort[event.from_status] ?? event.from_status} → ` : ''}
-            {documentStatusShort[event.to_status] ?? event.to_status}
-            {event.reason && ` (${event.reason})`}, by {event.actor_role === 'admin' ? 'an operator' : event.actor_role}
-          </li>
-        ))}
-      </ol>
+      <DocumentHistory events={data.events} />
       {open && (
         <>
           <h2>Revoke</h2>

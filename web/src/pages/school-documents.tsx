@@ -3,7 +3,7 @@ import { Field, Loading } from '../components';
 import { api, type Page } from '../lib/api';
 import { useLoad } from '../lib/use-load';
 import { documentStatusShort, documentTypeWords, when } from '../lib/words';
-import type { DocumentView } from './school-submit';
+import type { DocumentView } from '../lib/documents';
 
 interface Filters {
   type: string;

@@ -4,6 +4,7 @@ import { manifestPayloadErrors, pdfManifestPayload } from '../../../src/document
 import { documentTypes } from '../../../src/facts/documents';
 import { Field, Notice, Progress, describedBy } from '../components';
 import { ApiProblem, api } from '../lib/api';
+import type { DocumentView } from '../lib/documents';
 import { storedKeys, type StoredKey } from '../lib/key-store';
 import { portalSettings } from '../lib/settings';
 import { sha256Hex } from '../../../src/batch/sha256';
@@ -13,24 +14,6 @@ import { messageOf, useLoad } from '../lib/use-load';
 import { documentStatusWords, documentTypeWords } from '../lib/words';
 import { useSchool } from '../school-context';
 import type { RegisteredKey } from './school-keys';
-
-export interface DocumentView {
-  id: string;
-  type: string;
-  status: string;
-  status_reason: string | null;
-  sha256: string;
-  size: number;
-  ecfmg_id: string;
-  applicant_id: string | null;
-  submission_id: string;
-  key_id: string;
-  signed_at: string;
-  supersedes: string | null;
-  superseded_by: string | null;
-  created_at: string;
-  updated_at: string;
-}
 
 type FieldName =
   'type' | 'ecfmg_id' | 'given_name' | 'family_name' | 'date_of_birth' | 'letter_id' | 'supersedes' | 'file' | 'key';
