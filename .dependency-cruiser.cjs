@@ -9,9 +9,10 @@ const documentsDomain = '^src/(documents|letters|releases|disclosures|receipts|v
 const sinks = '^src/(webhooks|log)/';
 /**
  * Pure facts: modules safe in a browser that the portal's batch check shares with the service (facts/,
- * the manifest rules, the document limits, the PDF magic bytes). No I/O, no Node, no server code.
+ * the manifest rules, the document limits, the PDF magic bytes) or the /verify page (the log's inclusion
+ * proof check). No I/O, no Node, no server code.
  */
-const pure = '^src/(facts/|documents/manifest-schema\\.ts$|crypto/pdf-magic\\.ts$)';
+const pure = '^src/(facts/|documents/manifest-schema\\.ts$|crypto/pdf-magic\\.ts$|log/inclusion-path\\.ts$)';
 /** Every folder that is not the platform: the features, the sinks, and the other entry points. */
 const notPlatform = '^src/(?!(http|db|crypto|auth|facts)/)[^/]+/';
 

@@ -4,7 +4,8 @@
  * checks a batch with a bad row and sends a fixed one; at a phone's width the applicant releases the
  * MSPE to a program found by name and looks at her letters; the program's coordinator signs in, opens
  * it and downloads it with its receipt; and the applicant sees that download in her disclosures; an
- * operator vets a pending school and clears the review queue.
+ * operator vets a pending school and clears the review queue; then a stranger checks the MSPE on
+ * /verify.
  *
  *   npm run screenshots      (CHROMIUM_PATH, default /usr/bin/chromium)
  */
@@ -189,6 +190,15 @@ try {
   await operatorShot('15-review-queue');
   await operator.getByRole('button', { name: 'Accept as this applicant’s' }).click();
   await operator.getByText('No documents are waiting for review.').waitFor();
+
+  // A stranger checks the MSPE on the public /verify page: no sign-in, only its hash is sent.
+  const stranger = await (
+    await browser.newContext({ baseURL: server.url, viewport: { width: 1100, height: 760 } })
+  ).newPage();
+  await stranger.goto('/verify');
+  await stranger.getByLabel('The PDF, receipt or log proof to check').setInputFiles(mspe);
+  await stranger.getByText(/^Genuine: /).waitFor();
+  await stranger.screenshot({ path: join(out, '16-verify.png'), fullPage: true });
   console.log(`screenshots in ${out}`);
 } finally {
   await browser.close();

@@ -1,4 +1,5 @@
 import { emptyRoot, hashSize, nodeHash, rootOf, splitPoint } from './merkle.js';
+import { inclusionHolds } from './inclusion-path.js';
 import { tileHeight, tileWidth } from './tiles.js';
 
 /**
@@ -56,7 +57,7 @@ export async function consistencyProof(read: SubtreeReader, first: number, secon
 const odd = (n: number): boolean => n % 2 === 1;
 const half = (n: number): number => Math.floor(n / 2);
 
-/** RFC 9162 section 2.1.3.2. */
+/** RFC 9162 section 2.1.3.2, with the service's SHA-256 (the check itself is shared with the browser). */
 export function verifyInclusion(
   index: number,
   size: number,
@@ -64,25 +65,7 @@ export function verifyInclusion(
   proof: readonly Buffer[],
   root: Buffer,
 ): boolean {
-  if (!(index >= 0 && index < size)) return false;
-  let fn = index;
-  let sn = size - 1;
-  let r = leaf;
-  for (const p of proof) {
-    if (sn === 0) return false;
-    if (odd(fn) || fn === sn) {
-      r = nodeHash(p, r);
-      while (!odd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 && r.equals(root);
+  return inclusionHolds(nodeHash, index, size, leaf, proof, root);
 }
 
 /** RFC 9162 section 2.1.4.2. */

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import helmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Config } from '../config.js';
 
 /** Where `npm run build` puts the portal (vite, web/vite.config.ts): the same place from src/ and dist/. */
@@ -11,17 +11,17 @@ export const portalBuildFolder = fileURLToPath(new URL('../../dist/web/', import
 /** The client-side paths the portal answers itself; everything else keeps its own routes. */
 export const portalPaths = [
   '/',
-  '/verify',
   '/auth/*',
   ...['/school', '/applicant', '/program', '/admin'].flatMap((area) => [area, `${area}/*`]),
 ];
 
 const hidden = { schema: { hide: true } };
 
-/** What the portal needs to boot: where it signs people in. */
+/** What the portal needs to boot: where it signs people in, and the issuer /verify expects in receipts. */
 export interface PortalSettings {
   oidc: { issuer: string; client_id: string; scopes: string } | null;
   max_document_bytes: number;
+  service_issuer: string;
 }
 
 export function portalSettings(config: Config): PortalSettings {
@@ -29,11 +29,13 @@ export function portalSettings(config: Config): PortalSettings {
   return {
     oidc: oidcIssuer === undefined ? null : { issuer: oidcIssuer, client_id: oidcClientId, scopes: oidcScopes },
     max_document_bytes: config.maxDocumentBytes,
+    service_issuer: config.service.issuer,
   };
 }
 
 /**
- * The portal (web/, built into dist/web): index.html on every client-side path, never cached, and
+ * The portal (web/, built into dist/web): index.html on every client-side path and verify.html on
+ * /verify, never cached, and
  * the hashed assets cached for a year. Registered in its own context, so its security headers apply
  * to the portal alone and /docs keeps the policy its own page needs.
  */
@@ -44,6 +46,8 @@ export async function portalAppRoutes(app: FastifyInstance, { config }: { config
     return;
   }
   const indexHtml = readFileSync(indexFile, 'utf8');
+  // The public /verify page is a page of its own with its own small bundle: no sign-in code.
+  const verifyHtml = readFileSync(`${portalBuildFolder}verify.html`, 'utf8');
   const settings = portalSettings(config);
   const identityProvider = settings.oidc === null ? [] : [new URL(settings.oidc.issuer).origin];
 
@@ -80,11 +84,10 @@ export async function portalAppRoutes(app: FastifyInstance, { config }: { config
     setHeaders: (res) => res.setHeader('cache-control', 'public, max-age=31536000, immutable'),
   });
 
-  for (const url of portalPaths) {
-    app.get(url, hidden, async (_request, reply) =>
-      reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(indexHtml),
-    );
-  }
+  const page = (html: string) => async (_request: unknown, reply: FastifyReply) =>
+    reply.header('cache-control', 'no-cache').type('text/html; charset=utf-8').send(html);
+  for (const url of portalPaths) app.get(url, hidden, page(indexHtml));
+  app.get('/verify', hidden, page(verifyHtml));
   app.get('/portal-config.json', hidden, async (_request, reply) =>
     reply.header('cache-control', 'no-cache').send(settings),
   );

@@ -8,15 +8,7 @@ const hashedScript = readdirSync(`${portalBuildFolder}assets`).find((name) => na
 
 t.test('the portal is served at / and on its client-side paths, with a strict policy and never cached', async (t) => {
   const { app } = await buildTestApp(t);
-  for (const url of [
-    '/',
-    '/verify',
-    '/school',
-    '/school/documents/0b8e0e9c',
-    '/applicant/x',
-    '/program',
-    '/admin/queue',
-  ]) {
+  for (const url of ['/', '/school', '/school/documents/0b8e0e9c', '/applicant/x', '/program', '/admin/queue']) {
     const response = await app.inject({ url });
     t.equal(response.statusCode, 200, `${url} is the app`);
     t.match(response.headers['content-type'], /^text\/html/);
@@ -28,6 +20,29 @@ t.test('the portal is served at / and on its client-side paths, with a strict po
   t.notMatch(csp, /unsafe-inline|unsafe-eval/, 'no inline script or eval');
   t.match(csp, /frame-ancestors 'none'/, 'the portal cannot be framed');
   t.match(csp, /connect-src 'self' https:\/\/issuer\.test\.emswp/, 'it talks to itself and the identity provider only');
+});
+
+t.test('/verify is a page of its own: its own html and bundle, the same policy, never cached', async (t) => {
+  const { app } = await buildTestApp(t);
+  const app_ = await app.inject({ url: '/' });
+  for (const url of ['/verify', '/verify?from=email']) {
+    const page = await app.inject({ url });
+    t.equal(page.statusCode, 200);
+    t.match(page.headers['content-type'], /^text\/html/);
+    t.equal(page.headers['cache-control'], 'no-cache', `${url} is never cached`);
+    t.match(page.body, /<div id="verify"><\/div>/, 'the verify page, not the app');
+    t.notMatch(page.body, /<div id="app">/);
+    t.equal(page.headers['content-security-policy'], app_.headers['content-security-policy'], 'the same strict policy');
+    t.equal(page.headers['x-frame-options'], 'DENY');
+  }
+  const scripts = (html: string) => [...html.matchAll(/src="(\/assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+  const [verifyEntry] = scripts((await app.inject({ url: '/verify' })).body);
+  t.ok(verifyEntry, 'it loads its own hashed entry script');
+  t.notSame(verifyEntry, scripts(app_.body)[0], "not the app's");
+  const script = await app.inject({ url: verifyEntry as string });
+  t.equal(script.statusCode, 200);
+  t.equal(script.headers['cache-control'], 'public, max-age=31536000, immutable');
+  t.equal((await app.inject({ url: '/verify/x' })).statusCode, 404, 'nothing under /verify');
 });
 
 t.test('hashed assets are cached for a year', async (t) => {
@@ -60,6 +75,7 @@ t.test('the portal learns where to sign in from the service', async (t) => {
   t.same((await app.inject({ url: '/portal-config.json' })).json(), {
     oidc: { issuer: 'https://issuer.test.emswp', client_id: 'registrar-portal', scopes: 'openid emswp' },
     max_document_bytes: 20 * 1024 * 1024,
+    service_issuer: 'http://127.0.0.1:3000',
   });
 });
 

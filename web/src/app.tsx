@@ -11,7 +11,6 @@ import { HomePage } from './pages/home';
 import { NotFoundPage } from './pages/not-found';
 import { ProgramRoutes } from './pages/program-routes';
 import { SchoolRoutes } from './pages/school-routes';
-import { VerifyPage } from './pages/verify';
 
 function SignInCallback() {
   const { route } = useLocation();
@@ -102,13 +101,13 @@ function Header() {
 
 export function App() {
   return (
-    <LocationProvider>
+    // /verify is a page of its own (web/verify.html): a link to it loads it, the router never takes it.
+    <LocationProvider scope={/^\/(?!verify(\/|$|\?|#))/}>
       <Header />
       <SessionBanner />
       <main id="main" tabIndex={-1}>
         <Router>
           <Route path="/" component={HomePage} />
-          <Route path="/verify" component={VerifyPage} />
           <Route path="/auth/callback" component={SignInCallback} />
           <Route path="/auth/popup" component={PopupCallback} />
           <Route path="/school/*" component={SchoolRoutes} />
