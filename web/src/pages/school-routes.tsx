@@ -1,6 +1,5 @@
 import { Route, Router } from 'preact-iso';
-import { Notice } from '../components';
-import { signIn, useSession } from '../lib/auth';
+import { SignedIn } from '../signed-in';
 import { SchoolScope } from '../school-context';
 import { NotFoundPage } from './not-found';
 import { SchoolBatchPage } from './school-batch';
@@ -12,31 +11,20 @@ import { SchoolSubmitPage } from './school-submit';
 import { SchoolWebhooksPage } from './school-webhooks';
 
 export function SchoolRoutes() {
-  const session = useSession();
-  if (!session.ready) return <p role="status">Loading…</p>;
-  if (!session.user) {
-    return (
-      <section>
-        <h1>Sign in</h1>
-        <Notice kind="info">Sign in as a school officer to see your school.</Notice>
-        <button type="button" onClick={() => void signIn(window.location.pathname + window.location.search)}>
-          Sign in
-        </button>
-      </section>
-    );
-  }
   return (
-    <SchoolScope>
-      <Router>
-        <Route path="/" component={SchoolOverviewPage} />
-        <Route path="/keys" component={SchoolKeysPage} />
-        <Route path="/submit" component={SchoolSubmitPage} />
-        <Route path="/batch" component={SchoolBatchPage} />
-        <Route path="/documents" component={SchoolDocumentsPage} />
-        <Route path="/documents/:id" component={SchoolDocumentPage} />
-        <Route path="/webhooks" component={SchoolWebhooksPage} />
-        <Route default component={NotFoundPage} />
-      </Router>
-    </SchoolScope>
+    <SignedIn why="Sign in as a school officer to see your school.">
+      <SchoolScope>
+        <Router>
+          <Route path="/" component={SchoolOverviewPage} />
+          <Route path="/keys" component={SchoolKeysPage} />
+          <Route path="/submit" component={SchoolSubmitPage} />
+          <Route path="/batch" component={SchoolBatchPage} />
+          <Route path="/documents" component={SchoolDocumentsPage} />
+          <Route path="/documents/:id" component={SchoolDocumentPage} />
+          <Route path="/webhooks" component={SchoolWebhooksPage} />
+          <Route default component={NotFoundPage} />
+        </Router>
+      </SchoolScope>
+    </SignedIn>
   );
 }
