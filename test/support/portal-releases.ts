@@ -1,10 +1,11 @@
-import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import { developmentIssuerKey, mintAccessToken } from '../../src/auth/development-issuer.js';
 import type { Principal } from '../../src/auth/principal.js';
 import { developmentIssuer } from '../../src/config.js';
 import { generateSigningKey } from '../../src/crypto/jwk.js';
 import { signManifest } from '../../src/documents/manifest.js';
 import type { DocumentView } from '../../src/documents/views.js';
+import { manifestPayload } from './documents.js';
 import type { PortalApp } from './portal-app.js';
 
 /**
@@ -78,24 +79,10 @@ export async function sendDocument(
   pdf: Buffer,
   extra: { letter_id?: string; supersedes?: string } = {},
 ): Promise<DocumentView> {
-  const manifest = await signManifest(school.key.privateJwk, {
-    iss: school.wdoms_id,
-    jti: randomUUID(),
-    iat: Math.floor(Date.now() / 1000),
-    document: {
-      type,
-      sha256: createHash('sha256').update(pdf).digest('hex'),
-      size: pdf.length,
-      media_type: 'application/pdf',
-    },
-    applicant: {
-      ecfmg_id: applicant.ecfmg_id,
-      given_name: applicant.given_name,
-      family_name: applicant.family_name,
-      date_of_birth: applicant.date_of_birth,
-    },
-    ...extra,
-  });
+  const manifest = await signManifest(
+    school.key.privateJwk,
+    manifestPayload(school, pdf, applicant, { type, ...extra }),
+  );
   const form = new FormData();
   form.set('manifest', manifest);
   form.set('file', new Blob([pdf], { type: 'application/pdf' }), `${type}.pdf`);
