@@ -1,9 +1,8 @@
-import { developmentIssuerKey, mintAccessToken } from '../../src/auth/development-issuer.js';
-import { developmentIssuer } from '../../src/config.js';
 import { generateSigningKey } from '../../src/crypto/jwk.js';
 import { signManifest } from '../../src/documents/manifest.js';
 import { manifestPayload, type Identity } from './documents.js';
 import type { PortalApp } from './portal-app.js';
+import { tokenFor } from './portal-releases.js';
 
 /** A school of a running portal, with a registered key, that submits and manages documents over HTTP. */
 export interface PortalSchool {
@@ -30,12 +29,7 @@ export async function schoolOverHttp(
   portal: PortalApp,
   school: { id: string; wdoms_id: string; name: string },
 ): Promise<PortalSchool> {
-  const token = await mintAccessToken(await developmentIssuerKey(portal.directory), {
-    issuer: developmentIssuer,
-    audience: portal.config.auth.audience,
-    principal: { sub: `officer-${school.wdoms_id}`, role: 'school', school_id: school.id },
-    ttlSeconds: 3600,
-  });
+  const token = await tokenFor(portal, { sub: `officer-${school.wdoms_id}`, role: 'school', school_id: school.id });
   const call = async (method: string, path: string, body?: string | FormData, type?: string): Promise<string> => {
     const response = await fetch(`${portal.baseUrl}${path}`, {
       method,
