@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { callerOf, requireRole } from '../http/authentication.js';
 import { decodeCursor, pageFrom } from '../http/cursor.js';
 import { IdParams, pageOf } from '../http/schemas.js';
-import { CreateProgramBody, Program, ProgramDirectoryQuery } from './schemas.js';
+import { CreateProgramBody, Program, ProgramDirectoryEntry, ProgramDirectoryQuery } from './schemas.js';
 import { programDirectory, programVisibleTo, registerProgram } from './service.js';
-import { programView } from './views.js';
+import { programDirectoryView, programView } from './views.js';
 
 const tags = ['programs'];
 
@@ -39,14 +39,14 @@ export const programRoutes: FastifyPluginAsyncTypebox = async (app) => {
           'A `q` longer than 200 characters, or with control characters, is `400 validation_failed`.',
         ].join(' '),
         querystring: ProgramDirectoryQuery,
-        response: { 200: pageOf(Program) },
+        response: { 200: pageOf(ProgramDirectoryEntry) },
       },
     },
     async (request) => {
       callerOf(request);
       const { q, limit, cursor } = request.query;
       const rows = await programDirectory(app.db, q, { after: decodeCursor(cursor), limit });
-      return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), programView);
+      return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), programDirectoryView);
     },
   );
 

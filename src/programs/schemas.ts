@@ -31,6 +31,20 @@ export const Program = Type.Object(
   { title: 'Program' },
 );
 
+/**
+ * What the directory lists of a program: the public facts an applicant chooses it by. Our own
+ * record's times say nothing to her, and leaving them out keeps a page of 50 cheap to answer.
+ */
+export const ProgramDirectoryEntry = Type.Object(
+  {
+    id: Uuid,
+    acgme_id: Type.String(),
+    name: Type.String(),
+    specialty: Type.String(),
+  },
+  { title: 'ProgramDirectoryEntry' },
+);
+
 export const ProgramDirectoryQuery = Type.Object(
   {
     q: Type.Optional(

@@ -7,7 +7,7 @@ import type { PageRequest } from '../db/pagination.js';
 import { acgmeIdPattern } from '../facts/identifiers.js';
 import { findProgram, insertProgram, searchPrograms } from './repository.js';
 import { programNameMax, specialtyMax } from './schemas.js';
-import type { ProgramRow } from './tables.js';
+import type { ProgramDirectoryRow, ProgramRow } from './tables.js';
 
 export interface NewProgram {
   acgme_id: string;
@@ -59,6 +59,10 @@ const acgmeId = new RegExp(acgmeIdPattern);
  * GET /programs: the program directory, for any signed-in caller (an applicant names the program a
  * document is released to). A program's facts are public; it holds no contact data.
  */
-export async function programDirectory(db: Executor, q: string | undefined, page: PageRequest): Promise<ProgramRow[]> {
+export async function programDirectory(
+  db: Executor,
+  q: string | undefined,
+  page: PageRequest,
+): Promise<ProgramDirectoryRow[]> {
   return searchPrograms(db, directorySearch(q, acgmeId), page);
 }

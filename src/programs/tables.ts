@@ -15,3 +15,6 @@ export interface ProgramTables {
 }
 
 export type ProgramRow = Selectable<ProgramsTable>;
+
+/** What a directory search reads: the public facts, and the time its list is ordered by. */
+export type ProgramDirectoryRow = Pick<ProgramRow, 'id' | 'acgme_id' | 'name' | 'specialty' | 'created_at'>;
