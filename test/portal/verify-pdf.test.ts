@@ -6,7 +6,7 @@ import type { Page, Request } from 'playwright-core';
 import t from 'tap';
 import { portalBuildFolder } from '../../src/portal/app-routes.js';
 import { pdfBytes, seriousViolations, shows, startPortal, tabTo } from '../support/portal-browser.js';
-import { portalSchool } from '../support/portal-documents.js';
+import { revoke, sendDocument, signingSchool } from '../support/portal-releases.js';
 
 const fileLabel = 'The PDF, receipt or log proof to check';
 
@@ -21,16 +21,18 @@ function verifyRequests(page: Page): Request[] {
 
 t.test('a stranger checks PDFs: genuine, superseded, revoked and unknown, and only the hash is sent', async (t) => {
   const world = await startPortal(t);
-  const school = await portalSchool(world, 'Lagos University College of Medicine');
+  const school = await signingSchool(world, 'Lagos University College of Medicine');
   const who = { given_name: 'Chiamaka', family_name: 'Okafor', date_of_birth: '1996-04-12' };
   const applicant = { ...who, ...(await world.applicant(who)) };
   const genuine = pdfBytes('genuine transcript', 20_000);
   const replaced = pdfBytes('transcript with a typo');
   const revoked = pdfBytes('revoked transcript');
-  await school.submit(genuine, applicant);
-  const replacedId = await school.submit(replaced, applicant);
-  await school.submit(pdfBytes('the corrected transcript'), applicant, { supersedes: replacedId });
-  await school.revoke(await school.submit(revoked, applicant), 'sent for the wrong applicant');
+  const send = (pdf: Buffer, extra: { supersedes?: string } = {}) =>
+    sendDocument(world, school, applicant, 'transcript', pdf, extra);
+  await send(genuine);
+  const { id: replacedId } = await send(replaced);
+  await send(pdfBytes('the corrected transcript'), { supersedes: replacedId });
+  await revoke(world, school, (await send(revoked)).id, 'sent for the wrong applicant');
 
   const page = await world.newPage();
   const requests = verifyRequests(page);
