@@ -2,8 +2,8 @@ import { randomInt } from 'node:crypto';
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { pdf } from '../support/documents.js';
-import { schoolOverHttp } from '../support/portal-documents.js';
 import { seriousViolations, shows, signInAs, startPortal } from '../support/portal-browser.js';
+import { sendDocument, signingSchool } from '../support/portal-releases.js';
 
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('');
 
@@ -38,8 +38,14 @@ t.test('operator pages', async (t) => {
     const history = page.getByRole('table', { name: 'Every status the school has had, oldest first' });
     t.ok(await shows(history.getByRole('cell', { name: 'Checked against the World Directory' })), 'and in its history');
 
-    const sender = await schoolOverHttp(world, school);
-    const typo = await sender.submit(pdf(), { ...applicant, given_name: 'Grace', family_name: 'Nakatto' });
+    const sender = await signingSchool(world, school);
+    const { id: typo } = await sendDocument(
+      world,
+      sender,
+      { ...applicant, given_name: 'Grace', family_name: 'Nakatto' },
+      'transcript',
+      pdf(),
+    );
     t.equal(await documentStatus(typo), 'needs_review');
 
     await page.getByRole('link', { name: 'Review queue' }).click();
@@ -57,8 +63,14 @@ t.test('operator pages', async (t) => {
   });
 
   await t.test('an operator rejects a document, with a note', async (t) => {
-    const sender = await schoolOverHttp(world, school);
-    const other = await sender.submit(pdf(), { ...applicant, date_of_birth: '1990-01-01' });
+    const sender = await signingSchool(world, school);
+    const { id: other } = await sendDocument(
+      world,
+      sender,
+      { ...applicant, date_of_birth: '1990-01-01' },
+      'transcript',
+      pdf(),
+    );
     const page = await asOperator();
     await page.getByRole('link', { name: 'Review queue' }).click();
     await page.getByRole('button', { name: 'Reject' }).click();
@@ -128,8 +140,8 @@ t.test('operator pages', async (t) => {
   });
 
   await t.test('axe-core finds no serious or critical problem on any operator page', async (t) => {
-    const sender = await schoolOverHttp(world, await world.activeSchool('Gulu University Faculty of Medicine'));
-    await sender.submit(pdf(), { ...applicant, family_name: 'Nakatoo' });
+    const sender = await signingSchool(world, await world.activeSchool('Gulu University Faculty of Medicine'));
+    await sendDocument(world, sender, { ...applicant, family_name: 'Nakatoo' }, 'transcript', pdf());
     const page = await asOperator();
     const check = async (what: string, ready: string) => {
       await page.getByRole('heading', { name: ready }).first().waitFor();

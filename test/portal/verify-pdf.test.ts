@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Page, Request } from 'playwright-core';
 import t from 'tap';
 import { portalBuildFolder } from '../../src/portal/app-routes.js';
 import { pdfBytes, seriousViolations, shows, startPortal, tabTo } from '../support/portal-browser.js';
-import { portalSchool } from '../support/portal-documents.js';
+import { revoke, sendDocument, signingSchool } from '../support/portal-releases.js';
 
 const fileLabel = 'The PDF, receipt or log proof to check';
 
@@ -21,16 +22,18 @@ function verifyRequests(page: Page): Request[] {
 
 t.test('a stranger checks PDFs: genuine, superseded, revoked and unknown, and only the hash is sent', async (t) => {
   const world = await startPortal(t);
-  const school = await portalSchool(world, 'Lagos University College of Medicine');
+  const school = await signingSchool(world, 'Lagos University College of Medicine');
   const who = { given_name: 'Chiamaka', family_name: 'Okafor', date_of_birth: '1996-04-12' };
   const applicant = { ...who, ...(await world.applicant(who)) };
   const genuine = pdfBytes('genuine transcript', 20_000);
   const replaced = pdfBytes('transcript with a typo');
   const revoked = pdfBytes('revoked transcript');
-  await school.submit(genuine, applicant);
-  const replacedId = await school.submit(replaced, applicant);
-  await school.submit(pdfBytes('the corrected transcript'), applicant, { supersedes: replacedId });
-  await school.revoke(await school.submit(revoked, applicant), 'sent for the wrong applicant');
+  const send = (pdf: Buffer, extra: { supersedes?: string } = {}) =>
+    sendDocument(world, school, applicant, 'transcript', pdf, extra);
+  await send(genuine);
+  const { id: replacedId } = await send(replaced);
+  await send(pdfBytes('the corrected transcript'), { supersedes: replacedId });
+  await revoke(world, school, (await send(revoked)).id, 'sent for the wrong applicant');
 
   const page = await world.newPage();
   const requests = verifyRequests(page);
@@ -90,17 +93,17 @@ t.test('a file that is not a PDF, receipt or proof gets a plain sentence next to
   t.equal(await page.getByLabel(fileLabel).getAttribute('aria-invalid'), 'true', 'the field is marked');
 });
 
-// 48 MiB, not the issue's 200 MiB: in this headless Chromium on a shared 2-core machine, hashing in
-// JavaScript (no wasm under the page's policy) runs at some 20 to 45 MB/s, so 200 MiB takes 5 to 12 s;
-// `npm run bench:verify` measures 200 MiB. 48 MiB is still twelve slices, so the bar must move.
-t.test('a large file is hashed with progress on this computer and never uploaded', async (t) => {
+// Issue 16's 200 MiB: over 32 MiB the page hashes in JavaScript (no WebAssembly under its policy), at
+// some 16 to 48 MiB/s here, so the answer gets a minute. The file is sparse, a PDF's first bytes then
+// zeros: nothing is written to disk or held in memory, and the browser reads it as any other.
+t.test('a 200 MiB file is hashed with progress on this computer and never uploaded', async (t) => {
   const world = await startPortal(t);
-  const directory = t.testdir({});
+  const directory = await mkdtemp(join(tmpdir(), 'emswp-verify-'));
+  t.teardown(() => rm(directory, { recursive: true, force: true }));
   const big = join(directory, 'huge.pdf');
   const handle = await open(big, 'w');
-  const block = Buffer.alloc(8 * 1024 * 1024, 0x30);
-  pdfBytes('huge').copy(block);
-  for (let i = 0; i < 6; i++) await handle.write(block);
+  await handle.write(pdfBytes('huge'));
+  await handle.truncate(200 * 1024 * 1024);
   await handle.close();
 
   const page = await world.newPage();
@@ -120,8 +123,8 @@ t.test('a large file is hashed with progress on this computer and never uploaded
   await page.getByLabel(fileLabel).setInputFiles(big);
   const progress = page.getByRole('progressbar', { name: /Computing the fingerprint of huge\.pdf/ });
   t.ok(await shows(progress), 'a progress bar while hashing');
-  t.ok(await shows(page.getByText(/^Not a document this service knows/)), 'then the answer');
-  t.comment(`48 MiB hashed and answered in ${Date.now() - started} ms`);
+  t.ok(await shows(page.getByText(/^Not a document this service knows/), 60_000), 'then the answer');
+  t.comment(`200 MiB hashed and answered in ${Date.now() - started} ms`);
   const seen = (await page.evaluate('globalThis.progressSeen')) as number[];
   t.ok(
     seen.filter((value) => value > 0 && value < 100).length >= 5,

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import t from 'tap';
 import { loadServiceKey } from '../../src/crypto/service-key.js';
 import { pdfBytes, seriousViolations, shows, startPortal } from '../support/portal-browser.js';
-import { portalSchool } from '../support/portal-documents.js';
+import { proofOf, sendDocument, signingSchool } from '../support/portal-releases.js';
 
 const fileLabel = 'The PDF, receipt or log proof to check';
 
@@ -32,12 +32,12 @@ function withChangedPayload(receiptJson: string, change: (payload: Record<string
 
 t.test('receipts and log proofs are checked in the browser against the service’s keys', async (t) => {
   const world = await startPortal(t);
-  const school = await portalSchool(world, 'Lagos University College of Medicine');
+  const school = await signingSchool(world, 'Lagos University College of Medicine');
   const who = { given_name: 'Chiamaka', family_name: 'Okafor', date_of_birth: '1996-04-12' };
   const applicant = { ...who, ...(await world.applicant(who)) };
-  const id = await school.submit(pdfBytes('an MSPE with a receipt'), applicant);
-  const receipt = await school.receipt(id);
-  const proof = await school.logProof(id);
+  const { id } = await sendDocument(world, school, applicant, 'transcript', pdfBytes('a transcript with a receipt'));
+  const receipt = await proofOf(world, school, id, 'receipt');
+  const proof = await proofOf(world, school, id, 'log-proof');
 
   const page = await world.newPage();
   await page.goto('/verify');

@@ -70,11 +70,12 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 }
 
 /**
- * Whether the element shows up within the page's timeout: the page renders after its fetches settle,
- * so a check made at once (Locator.isVisible) can run before the list it looks at has been refreshed.
+ * Whether the element shows up within the page's timeout, or `timeout` ms for slow work: the page renders
+ * after its fetches settle, so a check made at once (Locator.isVisible) can run before the list it looks
+ * at has been refreshed.
  */
-export async function shows(locator: Locator): Promise<boolean> {
-  return locator.waitFor({ state: 'visible' }).then(
+export async function shows(locator: Locator, timeout?: number): Promise<boolean> {
+  return locator.waitFor({ state: 'visible', ...(timeout === undefined ? {} : { timeout }) }).then(
     () => true,
     () => false,
   );

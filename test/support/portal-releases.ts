@@ -9,8 +9,9 @@ import { manifestPayload } from './documents.js';
 import type { PortalApp } from './portal-app.js';
 
 /**
- * What a program's story needs set up through the API before the program signs in: a program, and
- * documents a school sent and an applicant released to it, each call made as the role that makes it.
+ * What a story needs set up through the API before someone opens a page: programs, schools that sign and
+ * send documents (and revoke them, and keep their receipts), and an applicant's releases, each call made
+ * as the role that makes it.
  */
 
 export interface StoryApplicant {
@@ -32,14 +33,14 @@ export const tokenFor = async (world: PortalApp, principal: Principal) =>
     ttlSeconds: 600,
   });
 
-/** Calls the API as the principal, failing loudly: for setting up what a story needs. */
-export async function callAs<T>(
+/** Calls the API as the principal, failing loudly: for setting up what a story needs. Answers the body as sent. */
+export async function textAs(
   world: PortalApp,
   principal: Principal,
   method: string,
   path: string,
   body?: FormData | object,
-) {
+): Promise<string> {
   const token = await tokenFor(world, principal);
   const json = body !== undefined && !(body instanceof FormData);
   const response = await fetch(`${world.baseUrl}${path}`, {
@@ -49,8 +50,11 @@ export async function callAs<T>(
   });
   const text = await response.text();
   if (!response.ok) throw new Error(`setting up: ${method} ${path} answered ${response.status} ${text}`);
-  return JSON.parse(text) as T;
+  return text;
 }
+
+/** As textAs, for an answer in JSON. */
+export const callAs = async <T>(...call: Parameters<typeof textAs>) => JSON.parse(await textAs(...call)) as T;
 
 export const registerProgram = (world: PortalApp, name: string, specialty = 'Internal Medicine') =>
   world.asAdmin<{ id: string; acgme_id: string; name: string }>('POST', '/v1/programs', {
@@ -59,9 +63,14 @@ export const registerProgram = (world: PortalApp, name: string, specialty = 'Int
     specialty,
   });
 
-/** A school able to sign: active, with an Ed25519 key registered by its officer. */
-export async function signingSchool(world: PortalApp, name: string) {
-  const school = await world.activeSchool(name);
+type School = Awaited<ReturnType<PortalApp['activeSchool']>>;
+
+/**
+ * A school able to sign: active, with an Ed25519 key registered by its officer. Given a name, a new
+ * school; given one already registered (an operator may just have activated it on a page), that one.
+ */
+export async function signingSchool(world: PortalApp, nameOrSchool: string | School) {
+  const school = typeof nameOrSchool === 'string' ? await world.activeSchool(nameOrSchool) : nameOrSchool;
   const key = await generateSigningKey('EdDSA');
   const officer: Principal = { sub: 'registrar', role: 'school', school_id: school.id };
   await callAs(world, officer, 'POST', `/v1/schools/${school.id}/keys`, { jwk: key.publicJwk });
@@ -88,6 +97,17 @@ export async function sendDocument(
   form.set('file', new Blob([pdf], { type: 'application/pdf' }), `${type}.pdf`);
   return callAs<DocumentView>(world, school.officer, 'POST', '/v1/documents', form);
 }
+
+/** The school revokes a document it sent, giving its reason. */
+export const revoke = (world: PortalApp, school: SigningSchool, documentId: string, reason: string) =>
+  callAs<DocumentView>(world, school.officer, 'POST', `/v1/documents/${documentId}/revoke`, { reason });
+
+/**
+ * What the school's system keeps of a document it sent, as the API gives it: the receipt
+ * (`{"receipt": "<compact JWS>"}`) or the log proof (a c2sp.org/tlog-proof).
+ */
+export const proofOf = (world: PortalApp, school: SigningSchool, documentId: string, proof: 'receipt' | 'log-proof') =>
+  textAs(world, school.officer, 'GET', `/v1/documents/${documentId}/${proof}`);
 
 /** The applicant releases one of their documents to a program; answers the release. */
 export const release = (world: PortalApp, applicant: StoryApplicant, documentId: string, programId: string) =>
