@@ -11,31 +11,24 @@
  *
  *   npm run bench:list     (BENCH_CONNECTIONS, default 8)
  */
-import autocannon from 'autocannon';
-import { Kysely, PostgresDialect, sql, type CompiledQuery } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import pg from 'pg';
-import type { DB } from '../src/db/types.js';
 import { listDocuments } from '../src/documents/repository.js';
 import { registerApplicant, registerSchool, type BenchApplicant, type BenchSchool } from './support/actors.js';
 import { runBench, startBenchServer, type BenchServer } from './support/harness.js';
+import { capturedQuery, explainAnalyze, measure, medianOf, show, type Measurement } from './support/rounds.js';
 
-const seconds = Number(process.env.BENCH_SECONDS ?? 6);
+const load = {
+  seconds: Number(process.env.BENCH_SECONDS ?? 6),
+  connections: Number(process.env.BENCH_CONNECTIONS ?? 8),
+};
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
-const connections = Number(process.env.BENCH_CONNECTIONS ?? 8);
 const small = 10_000;
 const large = 1_000_000;
 const otherApplicants = 10_000;
 /** The listed applicant has one document in every `spacing` rows of the first 10,000: 20 documents, spread out. */
 const spacing = 500;
 const allowedSlowdown = 1.5;
-
-interface Measurement {
-  rps: number;
-  mean: number;
-  p50: number;
-  p99: number;
-  non2xx: number;
-}
 
 /** A database as the server sees it, with the school, the listed applicant and 10,000 other applicants. */
 interface Stage {
@@ -102,55 +95,19 @@ async function seedDocuments({ server, school, target, size }: Stage): Promise<v
   }
 }
 
-async function measure(url: string, token: string, duration: number): Promise<Measurement> {
-  const result = await autocannon({ url, connections, duration, headers: { authorization: `Bearer ${token}` } });
-  return {
-    rps: result['2xx'] / result.duration,
-    mean: result.latency.mean,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    non2xx: result.non2xx + result.errors,
-  };
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-
-/** The SQL the list endpoints run, as Kysely builds it in the repository, captured rather than retyped. */
-async function listQuery(databaseUrl: string, applicantId: string): Promise<CompiledQuery> {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
-  let captured: CompiledQuery | undefined;
-  const probe = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool }),
-    log: (event) => {
-      if (event.level === 'query') captured = event.query;
-    },
-  });
-  await listDocuments(probe, { applicant_id: applicantId }, 50);
-  await probe.destroy();
-  if (!captured) throw new Error('the list query was not captured');
-  return captured;
-}
+/** The SQL the list endpoints run, as the repository builds it. */
+const listQuery = (databaseUrl: string, applicantId: string) =>
+  capturedQuery(databaseUrl, (db) => listDocuments(db, { applicant_id: applicantId }, 50));
 
 async function explain(server: BenchServer, query: CompiledQuery): Promise<{ plan: string; indexed: boolean }> {
-  const pool = new pg.Pool({ connectionString: server.databaseUrl, max: 1 });
-  try {
-    const { rows } = await pool.query<{ 'QUERY PLAN': string }>(`explain (analyze, buffers) ${query.sql}`, [
-      ...query.parameters,
-    ]);
-    const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
-    // The documents are reached through the applicant's index, never by reading the table; a sort
-    // (after a bitmap scan) sorts only that applicant's rows, which do not grow with the table.
-    const indexed =
-      /(Index|Index Only|Bitmap Index) Scan (using|on) documents_by_applicant\b/.test(plan) &&
-      !/Seq Scan on documents\b/.test(plan);
-    return { plan, indexed };
-  } finally {
-    await pool.end();
-  }
+  const plan = await explainAnalyze(server.databaseUrl, query);
+  // The documents are reached through the applicant's index, never by reading the table; a sort
+  // (after a bitmap scan) sorts only that applicant's rows, which do not grow with the table.
+  const indexed =
+    /(Index|Index Only|Bitmap Index) Scan (using|on) documents_by_applicant\b/.test(plan) &&
+    !/Seq Scan on documents\b/.test(plan);
+  return { plan, indexed };
 }
-
-const show = (m: Measurement) =>
-  `${m.rps.toFixed(0).padStart(6)} req/s, latency mean ${m.mean.toFixed(2)} ms, p50 ${m.p50} ms, p99 ${m.p99} ms${m.non2xx ? `, ${m.non2xx} errors` : ''}`;
 
 const endpointsOf = ({ server, target, admin }: Stage) => [
   {
@@ -194,29 +151,23 @@ await runBench(
 
       let fast = true;
       console.log(
-        `autocannon, ${connections} connections, ${rounds} alternating runs of ${seconds} s per size and endpoint (median shown)`,
+        `autocannon, ${load.connections} connections, ${rounds} alternating runs of ${load.seconds} s per size and endpoint (median shown)`,
       );
       for (let e = 0; e < 2; e++) {
         const runs: Measurement[][] = stages.map(() => []);
         // Warm-up: JIT, caches, connections.
         for (const current of stages) {
           const endpoint = endpointsOf(current)[e] as { url: string; token: string };
-          await measure(endpoint.url, endpoint.token, 2);
+          await measure(endpoint.url, endpoint.token, { ...load, seconds: 2 });
         }
         for (let round = 0; round < rounds; round++) {
           for (const [i, current] of stages.entries()) {
             const endpoint = endpointsOf(current)[e] as { url: string; token: string };
-            (runs[i] as Measurement[]).push(await measure(endpoint.url, endpoint.token, seconds));
+            (runs[i] as Measurement[]).push(await measure(endpoint.url, endpoint.token, load));
           }
         }
         const name = (endpointsOf(stages[0] as Stage)[e] as { name: string }).name;
-        const summary = runs.map((list) => ({
-          rps: median(list.map((m) => m.rps)),
-          mean: median(list.map((m) => m.mean)),
-          p50: median(list.map((m) => m.p50)),
-          p99: median(list.map((m) => m.p99)),
-          non2xx: list.reduce((sum, m) => sum + m.non2xx, 0),
-        }));
+        const summary = runs.map(medianOf);
         for (const [i, current] of stages.entries()) {
           console.log(
             `${current.name.padStart(19)}  ${name}: ${show(summary[i] as Measurement)}  (runs: ${(runs[i] as Measurement[]).map((m) => m.rps.toFixed(0)).join(', ')} req/s)`,
@@ -224,7 +175,7 @@ await runBench(
         }
         const [atSmall, atLarge] = summary as [Measurement, Measurement];
         const slowdown = atSmall.rps / atLarge.rps;
-        const ok = slowdown <= allowedSlowdown && atSmall.non2xx === 0 && atLarge.non2xx === 0;
+        const ok = slowdown <= allowedSlowdown && atSmall.errors === 0 && atLarge.errors === 0;
         fast &&= ok;
         console.log(
           `${name}: with 1,000,000 documents ${slowdown.toFixed(2)}x the time of 10,000 (allowed ${allowedSlowdown}x)${ok ? '' : ' -- MISSED'}`,
