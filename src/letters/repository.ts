@@ -2,7 +2,11 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../db/types.js';
 import { keysetPage, type Cursor } from '../db/pagination.js';
 import type { Executor } from '../db/database.js';
+import type { SchoolPublicFacts } from '../schools/tables.js';
 import type { LetterRequestRow } from './tables.js';
+
+/** A request with the public facts of the school asked (null for a request made before requests named one). */
+export type LetterRequestWithSchool = LetterRequestRow & { school: SchoolPublicFacts | null };
 
 export interface NewLetterRequest {
   applicant_id: string;
@@ -49,12 +53,42 @@ export async function letterWaived(db: Executor, letterId: string | null): Promi
   return row?.waive_right_to_view ?? true;
 }
 
+const letterColumns = [
+  'letter_requests.id',
+  'letter_requests.applicant_id',
+  'letter_requests.school_id',
+  'letter_requests.author_name',
+  'letter_requests.author_email',
+  'letter_requests.waive_right_to_view',
+  'letter_requests.status',
+  'letter_requests.document_id',
+  'letter_requests.created_at',
+  'letter_requests.updated_at',
+] as const;
+
+/** An applicant's requests, each with its school read in the same query (by primary key), oldest first. */
 export async function listLetterRequests(
   db: Executor,
   applicantId: string,
   limit: number,
   after?: Cursor,
-): Promise<LetterRequestRow[]> {
-  const query = db.selectFrom('letter_requests').selectAll().where('applicant_id', '=', applicantId);
-  return keysetPage(query, { at: 'created_at', id: 'id' }, { after, limit }).execute();
+): Promise<LetterRequestWithSchool[]> {
+  const query = db
+    .selectFrom('letter_requests')
+    .leftJoin('schools', 'schools.id', 'letter_requests.school_id')
+    .select(letterColumns)
+    .select(['schools.wdoms_id as school_wdoms_id', 'schools.name as school_name', 'schools.country as school_country'])
+    .where('letter_requests.applicant_id', '=', applicantId);
+  const rows = await keysetPage(
+    query,
+    { at: 'letter_requests.created_at', id: 'letter_requests.id' },
+    { after, limit },
+  ).execute();
+  return rows.map(({ school_wdoms_id, school_name, school_country, ...row }) => ({
+    ...row,
+    school:
+      row.school_id === null || school_wdoms_id === null || school_name === null || school_country === null
+        ? null
+        : { id: row.school_id, wdoms_id: school_wdoms_id, name: school_name, country: school_country },
+  }));
 }

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { Nullable, StringEnum, Timestamp, Uuid } from '../http/schemas.js';
+import { SchoolDirectoryEntry } from '../schools/schemas.js';
 
 export const authorNameMax = 200;
 
@@ -31,6 +32,10 @@ export const LetterRequestSchema = Type.Object(
         description: 'The school asked to send it (null only for requests made before requests named a school)',
       }),
     ),
+    school: Type.Union([SchoolDirectoryEntry, Type.Null()], {
+      description:
+        "The school asked, by the directory's public facts (as in GET /v1/schools/directory), so a request still waiting says whom it waits for; null only when `school_id` is",
+    }),
     author_name: Type.String(),
     author_email: Nullable(Type.String()),
     waive_right_to_view: Type.Boolean(),

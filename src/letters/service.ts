@@ -5,9 +5,8 @@ import type { PageRequest } from '../db/pagination.js';
 import { normalizedText } from '../http/input-checks.js';
 import { notFound, problem } from '../http/problem.js';
 import { findSchool } from '../schools/repository.js';
-import { insertLetterRequest, listLetterRequests } from './repository.js';
+import { insertLetterRequest, listLetterRequests, type LetterRequestWithSchool } from './repository.js';
 import { authorNameMax } from './schemas.js';
-import type { LetterRequestRow } from './tables.js';
 
 export interface NewLetterRequestInput {
   school_id: string;
@@ -26,7 +25,7 @@ export async function requestLetter(
   caller: PrincipalOf<'applicant'>,
   applicantId: string,
   input: NewLetterRequestInput,
-): Promise<LetterRequestRow> {
+): Promise<LetterRequestWithSchool> {
   if (caller.applicant_id !== applicantId) throw notFound('applicant');
   const school = await findSchool(db, input.school_id);
   if (school?.status !== 'active')
@@ -34,22 +33,23 @@ export async function requestLetter(
       'school_unknown',
       `No active school has the id ${input.school_id}; find schools in GET /v1/schools/directory.`,
     );
-  return insertLetterRequest(db, {
+  const request = await insertLetterRequest(db, {
     applicant_id: applicantId,
     school_id: school.id,
     author_name: normalizedText(input.author_name, 'author_name', authorNameMax).trim(),
     author_email: input.author_email ?? null,
     waive_right_to_view: input.waive_right_to_view,
   });
+  return { ...request, school };
 }
 
-/** An applicant's letter requests, for an operator or that applicant. */
+/** An applicant's letter requests, each naming its school, for an operator or that applicant. */
 export async function lettersOf(
   db: Executor,
   caller: PrincipalOf<'admin' | 'applicant'>,
   applicantId: string,
   { after, limit }: PageRequest,
-): Promise<LetterRequestRow[]> {
+): Promise<LetterRequestWithSchool[]> {
   const applicant = await applicantVisibleTo(db, caller, applicantId);
   return listLetterRequests(db, applicant.id, limit, after);
 }

@@ -9,6 +9,7 @@ import {
   School,
   SchoolDirectoryEntry,
   SchoolDirectoryQuery,
+  SchoolListQuery,
   SchoolStatusEvent,
 } from './schemas.js';
 import {
@@ -48,14 +49,18 @@ export const schoolRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         tags,
         summary: 'List schools: every school for an admin, only itself for a school',
-        querystring: ListQuery,
+        description: [
+          "Oldest first, cursor-paged. `status` lists only the schools with that status (an operator's",
+          '`?status=pending` is the schools waiting for vetting); any other value is `400 validation_failed`.',
+        ].join(' '),
+        querystring: SchoolListQuery,
         response: { 200: pageOf(School) },
       },
     },
     async (request) => {
       const caller = requireRole(request, 'admin', 'school');
-      const { limit, cursor } = request.query;
-      const rows = await listSchoolsFor(app.db, caller, { after: decodeCursor(cursor), limit });
+      const { status, limit, cursor } = request.query;
+      const rows = await listSchoolsFor(app.db, caller, { status }, { after: decodeCursor(cursor), limit });
       return pageFrom(rows, limit, (row) => ({ at: row.created_at, id: row.id }), schoolView);
     },
   );

@@ -64,6 +64,18 @@ export const SchoolStatusEvent = Type.Object(
 
 export const ListQuery = Type.Object(PageQuery, { additionalProperties: false });
 
+export const SchoolListQuery = Type.Object(
+  {
+    status: Type.Optional(
+      StringEnum(schoolStatuses, {
+        description: 'Only schools with this status (`pending`: waiting for an operator to vet them)',
+      }),
+    ),
+    ...PageQuery,
+  },
+  { additionalProperties: false },
+);
+
 export const RegisterKeyBody = Type.Object(
   {
     jwk: Type.Object(

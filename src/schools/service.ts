@@ -98,9 +98,17 @@ export async function changeSchoolStatus(
   });
 }
 
-/** GET /schools: an operator lists every school, a school only itself. */
-export async function listSchoolsFor(db: Executor, caller: SchoolReader, page: PageRequest): Promise<SchoolRow[]> {
-  return listSchools(db, { onlyId: caller.role === 'school' ? caller.school_id : undefined, ...page });
+/**
+ * GET /schools: an operator lists every school, or those of one status (the ones waiting for vetting);
+ * a school lists only itself, and the same filter keeps or drops that one entry.
+ */
+export async function listSchoolsFor(
+  db: Executor,
+  caller: SchoolReader,
+  filter: { status?: SchoolStatus | undefined },
+  page: PageRequest,
+): Promise<SchoolRow[]> {
+  return listSchools(db, { onlyId: caller.role === 'school' ? caller.school_id : undefined, ...filter, ...page });
 }
 
 /** A school's status history, oldest first, for an operator or the school itself. */

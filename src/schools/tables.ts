@@ -62,5 +62,7 @@ export interface SchoolTables {
 }
 
 export type SchoolRow = Selectable<SchoolsTable>;
+/** What anyone signed in may know of a school (the directory's entry): enough to name it, nothing to contact it by. */
+export type SchoolPublicFacts = Pick<SchoolRow, 'id' | 'wdoms_id' | 'name' | 'country'>;
 export type SchoolStatusEventRow = Selectable<SchoolStatusEventsTable>;
 export type SchoolKeyRow = Selectable<SchoolKeysTable>;

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { School, SchoolDirectoryEntry, SchoolKey, SchoolStatusEvent } from './schemas.js';
-import type { SchoolKeyRow, SchoolRow, SchoolStatusEventRow } from './tables.js';
+import type { SchoolKeyRow, SchoolPublicFacts, SchoolRow, SchoolStatusEventRow } from './tables.js';
 
 /** Rows as clients see them: snake_case, times as RFC 3339 UTC. */
 export const schoolView = (row: SchoolRow): Static<typeof School> => ({
@@ -15,8 +15,11 @@ export const schoolView = (row: SchoolRow): Static<typeof School> => ({
   updated_at: row.updated_at.toISOString(),
 });
 
-/** The directory's public facts: no contact e-mail, no status (every listed school is active). */
-export const schoolDirectoryView = (row: SchoolRow): Static<typeof SchoolDirectoryEntry> => ({
+/**
+ * The directory's public facts: no contact e-mail, no status (every listed school is active). A letter
+ * request names its school the same way.
+ */
+export const schoolDirectoryView = (row: SchoolPublicFacts): Static<typeof SchoolDirectoryEntry> => ({
   id: row.id,
   wdoms_id: row.wdoms_id,
   name: row.name,

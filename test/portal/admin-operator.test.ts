@@ -100,6 +100,40 @@ t.test('operator pages', async (t) => {
     await page.context().close();
   });
 
+  await t.test(
+    'an operator shows only the schools of one status: waiting for vetting, active, suspended',
+    async (t) => {
+      const waiting = await world.asAdmin<{ name: string }>('POST', '/v1/schools', {
+        wdoms_id: `F${digits(7)}`,
+        name: 'Moi University School of Medicine',
+        country: 'KE',
+        contact_email: 'registrar@moi.example',
+      });
+      const active = await world.activeSchool('Aga Khan University Medical College');
+      const page = await asOperator();
+      const schools = page.getByRole('table', { name: 'Registered schools, oldest first' });
+      const listed = (name: string) => schools.getByRole('link', { name, exact: true });
+      t.ok(await shows(listed(active.name)), 'every school at first');
+      t.ok(await shows(listed(school.name)), 'the suspended one too');
+
+      await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Waiting for vetting' });
+      await listed(active.name).waitFor({ state: 'detached' });
+      t.ok(await shows(listed(waiting.name)), 'the school waiting for vetting');
+      t.equal(await schools.getByRole('link').count(), 1, 'and no other');
+
+      await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Suspended' });
+      t.ok(await shows(listed(school.name)), 'the suspended school');
+      await listed(waiting.name).waitFor({ state: 'detached' });
+      t.equal(await schools.getByRole('link').count(), 1, 'alone');
+
+      await page.getByLabel('Status', { exact: true }).selectOption({ label: 'Active' });
+      t.ok(await shows(listed(active.name)), 'the active school');
+      await listed(school.name).waitFor({ state: 'detached' });
+      t.equal(await schools.getByRole('link').count(), 1, 'alone');
+      await page.context().close();
+    },
+  );
+
   await t.test('an operator registers an applicant and a program; a bad value is shown at its field', async (t) => {
     const page = await asOperator();
     await page.getByRole('link', { name: 'Register' }).click();

@@ -70,6 +70,11 @@ t.test(
     t.match(requests.items, [{ waive_right_to_view: true }], 'the request is stored, waived');
     const letterId = requests.items[0]?.letter_id ?? '';
     t.ok(await shows(page.getByText(letterId).first()), 'the letter id to give the school is shown');
+    const yourRequests = page.getByRole('list', { name: 'Your letter requests' });
+    t.ok(
+      await shows(yourRequests.getByText(/^Waiting for University of Ibadan College of Medicine \(asked /)),
+      'her request says which school it waits for',
+    );
 
     await sendDocument(world, school, applicant, 'lor', pdfBytes(randomUUID()), { letter_id: letterId });
     await page.reload();

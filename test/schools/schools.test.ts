@@ -256,6 +256,57 @@ t.test('an operator lists every school page by page; a school lists only itself'
   );
 });
 
+t.test(
+  'an operator lists only the schools of one status: those waiting for vetting, active or suspended',
+  async (t) => {
+    const ctx = await buildTestApp(t);
+    const admin = bearer(await ctx.issuer.admin());
+    const setStatus = (id: string, status: string, reason?: string) =>
+      ctx.app.inject({ method: 'PATCH', url: `/v1/schools/${id}`, headers: admin, payload: { status, reason } });
+    const waiting = [(await createSchool(ctx)).id, (await createSchool(ctx)).id];
+    const active = [(await createSchool(ctx)).id, (await createSchool(ctx)).id, (await createSchool(ctx)).id];
+    for (const id of active) await setStatus(id, 'active');
+    const suspended = (await createSchool(ctx)).id;
+    await setStatus(suspended, 'active');
+    await setStatus(suspended, 'suspended', 'accreditation under review');
+    waiting.push((await createSchool(ctx)).id);
+
+    /** Every id the filtered list holds, read page by page. */
+    const listed = async (query: string, headers = admin) => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = `/v1/schools?${query}&limit=2${cursor ? `&cursor=${cursor}` : ''}`;
+        const page = await ctx.app.inject({ method: 'GET', url, headers });
+        t.equal(page.statusCode, 200);
+        const body = page.json<{ items: { id: string; status: string }[]; next_cursor: string | null }>();
+        ids.push(...body.items.map((s) => s.id));
+        cursor = body.next_cursor;
+      } while (cursor !== null && ids.length < 20);
+      return ids;
+    };
+    t.same(await listed('status=pending'), waiting, 'the schools waiting for vetting, oldest first, over two pages');
+    t.same(await listed('status=active'), active, 'the active ones, over two pages');
+    t.same(await listed('status=suspended'), [suspended], 'the suspended one');
+
+    const own = bearer(await ctx.issuer.school(suspended));
+    t.same(await listed('status=suspended', own), [suspended], 'a school filtering its own list finds itself');
+    t.same(await listed('status=active', own), [], 'or nothing, and never another school');
+
+    for (const bad of ['retired', 'PENDING', '', 'pending&status=active']) {
+      await t.test(`status=${bad} is refused`, async (t) => {
+        const problem = await expectRefused(
+          t,
+          ctx,
+          { method: 'GET', url: `/v1/schools?status=${bad}`, headers: admin },
+          'validation_failed',
+        );
+        t.match(problem.errors, [{ path: 'querystring.status' }]);
+      });
+    }
+  },
+);
+
 t.test("a school sees itself but another school's record answers as if it did not exist", async (t) => {
   const ctx = await buildTestApp(t);
   const mine = await createSchool(ctx);

@@ -44,5 +44,10 @@ export function usePaged<T>(path: string, pageSize = 50) {
   const reload = useCallback(() => setVersion((v) => v + 1), []);
   /** Puts the API's newer answer about one item in its place, without reading the list again. */
   const replace = (changed: (item: T) => T) => setItems((shown) => shown?.map(changed));
-  return { items, error, hasMore: next !== null, more, reload, replace };
+  /**
+   * Takes an item that left the list (an operator decided it) out of the items shown, without reading
+   * the list again: the cursor marks a position, not a count, so the next page is still the right one.
+   */
+  const drop = (gone: (item: T) => boolean) => setItems((shown) => shown?.filter((item) => !gone(item)));
+  return { items, error, hasMore: next !== null, more, reload, replace, drop };
 }

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { Field, Loading, Notice, describedBy } from '../components';
-import { api, type Page } from '../lib/api';
+import { api } from '../lib/api';
 import { fieldErrors } from '../lib/field-errors';
 import { useLoad } from '../lib/use-load';
+import { usePaged } from '../lib/use-paged';
 import { documentTypeWords, when } from '../lib/words';
 import type { DocumentView } from '../lib/documents';
 
@@ -37,7 +38,12 @@ const text = {
   reject: 'Reject',
   accepted: (type: string) => `Accepted: the ${type.toLowerCase()} is now verified.`,
   rejected: (type: string) => `Rejected: the ${type.toLowerCase()} is not counted as the applicant’s.`,
+  comparison: 'the comparison',
+  more: 'Show more documents',
 };
+
+/** A page of the queue at a time: each document shown costs its own identity-check read. */
+const pageSize = 20;
 
 type Identity = Record<keyof typeof text.fields, string>;
 
@@ -120,15 +126,22 @@ function ReviewItem(props: { check: IdentityCheck; onDecided: (message: string) 
   );
 }
 
+/** One queued document, its identity check read once it is shown. */
+function QueuedItem(props: { document: QueuedDocument; onDecided: (message: string) => void }) {
+  const { data, error } = useLoad(
+    () => api<IdentityCheck>('GET', `/v1/documents/${props.document.id}/identity-check`),
+    [props.document.id],
+  );
+  if (data === undefined) return <Loading error={error} what={text.comparison} />;
+  return <ReviewItem check={data} onDecided={props.onDecided} />;
+}
+
 export function AdminReviewPage() {
   const [message, setMessage] = useState<string>();
-  const { data, error, reload } = useLoad(async () => {
-    const page = await api<Page<QueuedDocument>>('GET', '/v1/documents?status=needs_review&limit=20');
-    const checks = await Promise.all(
-      page.items.map((d) => api<IdentityCheck>('GET', `/v1/documents/${d.id}/identity-check`)),
-    );
-    return { checks, more: page.next_cursor !== null };
-  }, []);
+  const { items, error, hasMore, more, reload, drop } = usePaged<QueuedDocument>(
+    '/v1/documents?status=needs_review',
+    pageSize,
+  );
   useEffect(() => {
     document.title = `${text.title} · EMSWP portal`;
   }, []);
@@ -137,23 +150,30 @@ export function AdminReviewPage() {
       <h1>{text.title}</h1>
       <p>{text.intro}</p>
       {message && <Notice kind="success">{message}</Notice>}
-      {data === undefined ? (
+      {items === undefined ? (
         <Loading error={error} what="the review queue" />
-      ) : data.checks.length === 0 ? (
+      ) : items.length === 0 ? (
         <p role="status">{text.empty}</p>
       ) : (
         <>
-          <p role="status">{text.waiting(data.checks.length, data.more)}</p>
-          {data.checks.map((check) => (
-            <ReviewItem
-              key={check.document.id}
-              check={check}
+          <p role="status">{text.waiting(items.length, hasMore)}</p>
+          {items.map((queued) => (
+            <QueuedItem
+              key={queued.id}
+              document={queued}
               onDecided={(decided) => {
                 setMessage(decided);
-                reload();
+                // The last one shown may have more behind it: then the queue is read again from its start.
+                if (items.length === 1) reload();
+                else drop((d) => d.id === queued.id);
               }}
             />
           ))}
+          {hasMore && (
+            <button type="button" onClick={() => void more()}>
+              {text.more}
+            </button>
+          )}
         </>
       )}
     </section>

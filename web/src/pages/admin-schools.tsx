@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import { Loading } from '../components';
+import { Field, Loading } from '../components';
 import { api, type Page } from '../lib/api';
 import { useLoad } from '../lib/use-load';
 import { when } from '../lib/words';
@@ -14,6 +14,10 @@ const text = {
     n === 1 ? '1 school is waiting for vetting on this page.' : `${n} schools are waiting for vetting on this page.`,
   none: 'No schools are registered yet.',
   status: { pending: 'Waiting for vetting', active: 'Active', suspended: 'Suspended' } as Record<string, string>,
+  filter: 'Filter schools',
+  show: 'Status',
+  anyStatus: 'Any status',
+  noneWith: (status: string) => `No school is ${status.toLowerCase()}.`,
   previous: 'Previous page',
   next: 'Next page',
 };
@@ -23,12 +27,16 @@ export interface AdminSchool extends School {
 }
 
 export function AdminSchoolsPage() {
+  // '' is every school; otherwise the one status GET /v1/schools?status= lists.
+  const [status, setStatus] = useState('');
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
   const cursor = cursors.at(-1) ?? null;
-  const { data, error } = useLoad(
-    () => api<Page<AdminSchool>>('GET', `/v1/schools?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`),
-    [cursor],
-  );
+  const { data, error } = useLoad(() => {
+    const query = new URLSearchParams({ limit: '50' });
+    if (status !== '') query.set('status', status);
+    if (cursor) query.set('cursor', cursor);
+    return api<Page<AdminSchool>>('GET', `/v1/schools?${query.toString()}`);
+  }, [status, cursor]);
   useEffect(() => {
     document.title = `${text.title} · EMSWP portal`;
   }, []);
@@ -37,10 +45,27 @@ export function AdminSchoolsPage() {
     <section>
       <h1>{text.title}</h1>
       <p>{text.intro}</p>
+      <form class="filters" aria-label={text.filter} onSubmit={(e) => e.preventDefault()}>
+        <Field id="schools-status" label={text.show}>
+          <select
+            id="schools-status"
+            value={status}
+            onChange={(e) => {
+              setStatus(e.currentTarget.value);
+              setCursors([null]);
+            }}
+          >
+            <option value="">{text.anyStatus}</option>
+            {Object.entries(text.status).map(([value, words]) => (
+              <option value={value}>{words}</option>
+            ))}
+          </select>
+        </Field>
+      </form>
       {data === undefined ? (
         <Loading error={error} what="schools" />
       ) : data.items.length === 0 ? (
-        <p role="status">{text.none}</p>
+        <p role="status">{status === '' ? text.none : text.noneWith(text.status[status] ?? status)}</p>
       ) : (
         <>
           <p role="status">{text.waiting(waiting)}</p>

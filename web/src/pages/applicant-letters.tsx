@@ -43,7 +43,8 @@ const text = {
   notWaived: 'You may read it once it arrives.',
   arrived: (date: string) => `Arrived (request made ${date}).`,
   open: 'Open the letter’s page',
-  waitingFor: (date: string) => `Not arrived yet (asked ${date}). Letter id for the school:`,
+  waitingFor: (school: string | undefined, date: string) =>
+    `${school === undefined ? 'Not arrived yet' : `Waiting for ${school}`} (asked ${date}). Letter id for the school:`,
   more: 'Show more requests',
 };
 
@@ -187,7 +188,8 @@ export function ApplicantLettersPage() {
                 </p>
               ) : (
                 <p>
-                  {text.waitingFor(when(request.created_at))} <code class="wrap">{request.letter_id}</code>
+                  {text.waitingFor(request.school?.name, when(request.created_at))}{' '}
+                  <code class="wrap">{request.letter_id}</code>
                 </p>
               )}
               <p class="hint">{request.waive_right_to_view ? text.waived : text.notWaived}</p>
