@@ -1,6 +1,7 @@
+import type { ComponentType } from 'preact';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { useEffect, useState } from 'preact/hooks';
-import { areaFor, homeFor } from './areas';
+import { areaFor, areas, homeFor, type AreaRole } from './areas';
 import { Notice } from './components';
 import { api, type Me } from './lib/api';
 import { completePopupSignIn, completeSignIn, signIn, signInAgain, signOut, useSession } from './lib/auth';
@@ -11,6 +12,14 @@ import { HomePage } from './pages/home';
 import { NotFoundPage } from './pages/not-found';
 import { ProgramRoutes } from './pages/program-routes';
 import { SchoolRoutes } from './pages/school-routes';
+
+/** Each signed-in area's pages, by role; each takes its home (areas.ts) and everything below it. */
+const areaPages: Record<AreaRole, ComponentType> = {
+  school: SchoolRoutes,
+  program: ProgramRoutes,
+  applicant: ApplicantRoutes,
+  admin: AdminRoutes,
+};
 
 function SignInCallback() {
   const { route } = useLocation();
@@ -110,14 +119,11 @@ export function App() {
           <Route path="/" component={HomePage} />
           <Route path="/auth/callback" component={SignInCallback} />
           <Route path="/auth/popup" component={PopupCallback} />
-          <Route path="/school/*" component={SchoolRoutes} />
-          <Route path="/school" component={SchoolRoutes} />
-          <Route path="/program/*" component={ProgramRoutes} />
-          <Route path="/program" component={ProgramRoutes} />
-          <Route path="/applicant/*" component={ApplicantRoutes} />
-          <Route path="/applicant" component={ApplicantRoutes} />
-          <Route path="/admin/*" component={AdminRoutes} />
-          <Route path="/admin" component={AdminRoutes} />
+          {/* No keys: moving between an area's home and a page below it keeps its pages mounted, as one route would. */}
+          {areas.map((area) => [
+            <Route path={`${area.home}/*`} component={areaPages[area.role]} />,
+            <Route path={area.home} component={areaPages[area.role]} />,
+          ])}
           <Route default component={NotFoundPage} />
         </Router>
       </main>

@@ -7,9 +7,12 @@ export interface AreaLink {
   label: string;
 }
 
+/** The token's `role` claims that have an area of the portal. */
+export type AreaRole = 'school' | 'applicant' | 'program' | 'admin';
+
 export interface Area {
   /** The token's `role` claim this area is for. */
-  role: string;
+  role: AreaRole;
   home: string;
   links: AreaLink[];
 }

@@ -51,3 +51,5 @@ export function usePaged<T>(path: string, pageSize = 50) {
   const drop = (gone: (item: T) => boolean) => setItems((shown) => shown?.filter((item) => !gone(item)));
   return { items, error, hasMore: next !== null, more, reload, replace, drop };
 }
+
+export type Paged<T> = ReturnType<typeof usePaged<T>>;

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
-import { Field, Loading } from '../components';
+import { Field } from '../components';
 import { api, type Page } from '../lib/api';
-import { useLoad } from '../lib/use-load';
+import { usePageByPage } from '../lib/use-page-by-page';
 import { when } from '../lib/words';
+import { PageByPage } from '../page-by-page';
 import type { School } from '../school-context';
 
 const text = {
@@ -18,8 +19,6 @@ const text = {
   show: 'Status',
   anyStatus: 'Any status',
   noneWith: (status: string) => `No school is ${status.toLowerCase()}.`,
-  previous: 'Previous page',
-  next: 'Next page',
 };
 
 export interface AdminSchool extends School {
@@ -29,18 +28,19 @@ export interface AdminSchool extends School {
 export function AdminSchoolsPage() {
   // '' is every school; otherwise the one status GET /v1/schools?status= lists.
   const [status, setStatus] = useState('');
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const cursor = cursors.at(-1) ?? null;
-  const { data, error } = useLoad(() => {
-    const query = new URLSearchParams({ limit: '50' });
-    if (status !== '') query.set('status', status);
-    if (cursor) query.set('cursor', cursor);
-    return api<Page<AdminSchool>>('GET', `/v1/schools?${query.toString()}`);
-  }, [status, cursor]);
+  const schools = usePageByPage(
+    (cursor) => {
+      const query = new URLSearchParams({ limit: '50' });
+      if (status !== '') query.set('status', status);
+      if (cursor) query.set('cursor', cursor);
+      return api<Page<AdminSchool>>('GET', `/v1/schools?${query.toString()}`);
+    },
+    [status],
+  );
   useEffect(() => {
     document.title = `${text.title} · EMSWP portal`;
   }, []);
-  const waiting = data?.items.filter((s) => s.status === 'pending').length ?? 0;
+  const waiting = schools.data?.items.filter((s) => s.status === 'pending').length ?? 0;
   return (
     <section>
       <h1>{text.title}</h1>
@@ -52,7 +52,7 @@ export function AdminSchoolsPage() {
             value={status}
             onChange={(e) => {
               setStatus(e.currentTarget.value);
-              setCursors([null]);
+              schools.restart();
             }}
           >
             <option value="">{text.anyStatus}</option>
@@ -62,52 +62,42 @@ export function AdminSchoolsPage() {
           </select>
         </Field>
       </form>
-      {data === undefined ? (
-        <Loading error={error} what="schools" />
-      ) : data.items.length === 0 ? (
-        <p role="status">{status === '' ? text.none : text.noneWith(text.status[status] ?? status)}</p>
-      ) : (
-        <>
-          <p role="status">{text.waiting(waiting)}</p>
-          <table>
-            <caption class="visually-hidden">{text.caption}</caption>
-            <thead>
-              <tr>
-                <th scope="col">School</th>
-                <th scope="col">World Directory id</th>
-                <th scope="col">Country</th>
-                <th scope="col">Status</th>
-                <th scope="col">Registered</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.items.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    <a href={`/admin/schools/${s.id}`}>{s.name}</a>
-                  </td>
-                  <td>{s.wdoms_id}</td>
-                  <td>{s.country}</td>
-                  <td>{text.status[s.status] ?? s.status}</td>
-                  <td>{when(s.created_at)}</td>
+      <PageByPage
+        pages={schools}
+        what="schools"
+        none={status === '' ? text.none : text.noneWith(text.status[status] ?? status)}
+      >
+        {(items) => (
+          <>
+            <p role="status">{text.waiting(waiting)}</p>
+            <table>
+              <caption class="visually-hidden">{text.caption}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">School</th>
+                  <th scope="col">World Directory id</th>
+                  <th scope="col">Country</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Registered</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        </>
-      )}
-      <nav aria-label="Pages" class="pager">
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          {text.previous}
-        </button>
-        <button
-          type="button"
-          disabled={!data?.next_cursor}
-          onClick={() => data?.next_cursor && setCursors([...cursors, data.next_cursor])}
-        >
-          {text.next}
-        </button>
-      </nav>
+              </thead>
+              <tbody>
+                {items.map((s) => (
+                  <tr key={s.id}>
+                    <td>
+                      <a href={`/admin/schools/${s.id}`}>{s.name}</a>
+                    </td>
+                    <td>{s.wdoms_id}</td>
+                    <td>{s.country}</td>
+                    <td>{text.status[s.status] ?? s.status}</td>
+                    <td>{when(s.created_at)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        )}
+      </PageByPage>
     </section>
   );
 }

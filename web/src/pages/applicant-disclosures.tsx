@@ -1,9 +1,9 @@
 import { useEffect } from 'preact/hooks';
 import { useApplicant } from '../applicant-context';
-import { Loading } from '../components';
 import type { Disclosure } from '../lib/applicant-types';
 import { usePaged } from '../lib/use-paged';
 import { documentTypeWords, when } from '../lib/words';
+import { PagedCards } from '../paged-cards';
 
 const text = {
   title: 'Who saw your documents',
@@ -22,7 +22,7 @@ const text = {
 
 export function ApplicantDisclosuresPage() {
   const applicant = useApplicant();
-  const { items, error, hasMore, more } = usePaged<Disclosure>(`/v1/applicants/${applicant.id}/disclosures`);
+  const disclosures = usePaged<Disclosure>(`/v1/applicants/${applicant.id}/disclosures`);
   useEffect(() => {
     document.title = 'Disclosures · EMSWP portal';
   }, []);
@@ -30,28 +30,24 @@ export function ApplicantDisclosuresPage() {
     <section>
       <h1>{text.title}</h1>
       <p>{text.intro}</p>
-      {items === undefined ? (
-        <Loading error={error} what={text.what} />
-      ) : items.length === 0 ? (
-        <p>{text.none}</p>
-      ) : (
-        <ul class="cards" aria-label={text.title}>
-          {items.map((d) => (
-            <li class="card" key={d.id}>
-              <p>
-                <strong>{when(d.created_at)}</strong>: {d.program.name} (ACGME {d.program.acgme_id}) {text.action(d)}
-                {d.count > 1 && text.times(d.count, when(d.last_disclosed_at))}.
-              </p>
-              <a href={`/applicant/documents/${d.document_id}`}>{text.open}</a>
-            </li>
-          ))}
-        </ul>
-      )}
-      {hasMore && (
-        <button type="button" onClick={() => void more()}>
-          {text.more}
-        </button>
-      )}
+      <PagedCards
+        paged={disclosures}
+        label={text.title}
+        what={text.what}
+        none={text.none}
+        more={text.more}
+        keyOf={(d) => d.id}
+      >
+        {(d) => (
+          <>
+            <p>
+              <strong>{when(d.created_at)}</strong>: {d.program.name} (ACGME {d.program.acgme_id}) {text.action(d)}
+              {d.count > 1 && text.times(d.count, when(d.last_disclosed_at))}.
+            </p>
+            <a href={`/applicant/documents/${d.document_id}`}>{text.open}</a>
+          </>
+        )}
+      </PagedCards>
     </section>
   );
 }

@@ -1,10 +1,10 @@
 import { useEffect } from 'preact/hooks';
 import { useApplicant } from '../applicant-context';
-import { Loading } from '../components';
 import type { ApplicantDocument } from '../lib/applicant-types';
 import { applicantStatusWords } from '../lib/applicant-words';
 import { usePaged } from '../lib/use-paged';
 import { documentTypeWords, when } from '../lib/words';
+import { PagedCards } from '../paged-cards';
 
 const text = {
   title: 'Your documents',
@@ -22,7 +22,7 @@ export const documentTitle = (doc: Pick<ApplicantDocument, 'type' | 'school'>) =
 
 export function ApplicantDocumentsPage() {
   const applicant = useApplicant();
-  const { items, error, hasMore, more } = usePaged<ApplicantDocument>(`/v1/applicants/${applicant.id}/documents`);
+  const documents = usePaged<ApplicantDocument>(`/v1/applicants/${applicant.id}/documents`);
   useEffect(() => {
     document.title = 'Your documents · EMSWP portal';
   }, []);
@@ -31,33 +31,29 @@ export function ApplicantDocumentsPage() {
       <h1>{text.title}</h1>
       <p>{text.who(`${applicant.given_name} ${applicant.family_name}`, applicant.ecfmg_id)}</p>
       <p>{text.intro}</p>
-      {items === undefined ? (
-        <Loading error={error} what={text.what.toLowerCase()} />
-      ) : items.length === 0 ? (
-        <p role="status">{text.none}</p>
-      ) : (
-        <ul class="cards" aria-label={text.what}>
-          {items.map((doc) => (
-            <li class="card" key={doc.id}>
-              <h2 class="card-title">
-                <a href={`/applicant/documents/${doc.id}`}>{documentTitle(doc)}</a>
-              </h2>
-              <p>
-                <strong>{applicantStatusWords(doc)}</strong>
-              </p>
-              <p class="hint">
-                {text.received} {when(doc.created_at)}
-              </p>
-            </li>
-          ))}
-        </ul>
-      )}
-      {items !== undefined && error && <p class="error">{error}</p>}
-      {hasMore && (
-        <button type="button" onClick={() => void more()}>
-          {text.more}
-        </button>
-      )}
+      <PagedCards
+        paged={documents}
+        label={text.what}
+        what={text.what.toLowerCase()}
+        none={text.none}
+        announceNone
+        more={text.more}
+        keyOf={(doc) => doc.id}
+      >
+        {(doc) => (
+          <>
+            <h2 class="card-title">
+              <a href={`/applicant/documents/${doc.id}`}>{documentTitle(doc)}</a>
+            </h2>
+            <p>
+              <strong>{applicantStatusWords(doc)}</strong>
+            </p>
+            <p class="hint">
+              {text.received} {when(doc.created_at)}
+            </p>
+          </>
+        )}
+      </PagedCards>
     </section>
   );
 }

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useApplicant } from '../applicant-context';
-import { Field, Loading, Notice, describedBy } from '../components';
+import { Field, Notice, describedBy } from '../components';
 import { DirectorySearch, type Choice } from '../directory-search';
 import { ApiProblem, api } from '../lib/api';
 import type { LetterRequest } from '../lib/applicant-types';
@@ -8,6 +8,7 @@ import { findSchools } from '../lib/directories';
 import { messageOf } from '../lib/use-load';
 import { usePaged } from '../lib/use-paged';
 import { when } from '../lib/words';
+import { PagedCards } from '../paged-cards';
 
 const text = {
   title: 'Letters of recommendation',
@@ -160,9 +161,7 @@ function LetterRequestForm(props: { onMade: () => void }) {
 
 export function ApplicantLettersPage() {
   const applicant = useApplicant();
-  const { items, error, hasMore, more, reload } = usePaged<LetterRequest>(
-    `/v1/applicants/${applicant.id}/letter-requests`,
-  );
+  const requests = usePaged<LetterRequest>(`/v1/applicants/${applicant.id}/letter-requests`);
   useEffect(() => {
     document.title = 'Letters · EMSWP portal';
   }, []);
@@ -170,38 +169,34 @@ export function ApplicantLettersPage() {
     <section>
       <h1>{text.title}</h1>
       <p>{text.intro}</p>
-      <LetterRequestForm onMade={reload} />
+      <LetterRequestForm onMade={requests.reload} />
       <h2>{text.yours}</h2>
-      {items === undefined ? (
-        <Loading error={error} what={text.what} />
-      ) : items.length === 0 ? (
-        <p>{text.none}</p>
-      ) : (
-        <ul class="cards" aria-label={text.yours}>
-          {items.map((request) => (
-            <li class="card" key={request.letter_id}>
-              <h3 class="card-title">{request.author_name}</h3>
-              {request.status === 'received' && request.document_id !== null ? (
-                <p>
-                  <strong>{text.arrived(when(request.created_at))}</strong>{' '}
-                  <a href={`/applicant/documents/${request.document_id}`}>{text.open}</a>
-                </p>
-              ) : (
-                <p>
-                  {text.waitingFor(request.school?.name, when(request.created_at))}{' '}
-                  <code class="wrap">{request.letter_id}</code>
-                </p>
-              )}
-              <p class="hint">{request.waive_right_to_view ? text.waived : text.notWaived}</p>
-            </li>
-          ))}
-        </ul>
-      )}
-      {hasMore && (
-        <button type="button" onClick={() => void more()}>
-          {text.more}
-        </button>
-      )}
+      <PagedCards
+        paged={requests}
+        label={text.yours}
+        what={text.what}
+        none={text.none}
+        more={text.more}
+        keyOf={(request) => request.letter_id}
+      >
+        {(request) => (
+          <>
+            <h3 class="card-title">{request.author_name}</h3>
+            {request.status === 'received' && request.document_id !== null ? (
+              <p>
+                <strong>{text.arrived(when(request.created_at))}</strong>{' '}
+                <a href={`/applicant/documents/${request.document_id}`}>{text.open}</a>
+              </p>
+            ) : (
+              <p>
+                {text.waitingFor(request.school?.name, when(request.created_at))}{' '}
+                <code class="wrap">{request.letter_id}</code>
+              </p>
+            )}
+            <p class="hint">{request.waive_right_to_view ? text.waived : text.notWaived}</p>
+          </>
+        )}
+      </PagedCards>
     </section>
   );
 }

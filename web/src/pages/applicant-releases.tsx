@@ -1,11 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
 import { useApplicant } from '../applicant-context';
-import { Loading, Notice } from '../components';
+import { Notice } from '../components';
 import { api, type Page } from '../lib/api';
 import type { ApplicantDocument, Release } from '../lib/applicant-types';
 import { messageOf, useLoad } from '../lib/use-load';
 import { usePaged } from '../lib/use-paged';
 import { when } from '../lib/words';
+import { PagedCards } from '../paged-cards';
 import { documentTitle } from './applicant-documents';
 
 const text = {
@@ -52,50 +53,45 @@ export function ApplicantReleasesPage() {
       setOutcomes({ ...outcomes, [release.id]: { kind: 'error', words: messageOf(failure) } });
     }
   };
-  const { items, error, hasMore, more } = releases;
   return (
     <section>
       <h1>{text.title}</h1>
       <p>{text.intro}</p>
-      {items === undefined ? (
-        <Loading error={error} what={text.what} />
-      ) : items.length === 0 ? (
-        <p>{text.none}</p>
-      ) : (
-        <ul class="cards" aria-label={text.title}>
-          {items.map((release) => {
-            const outcome = outcomes[release.id];
-            return (
-              <li class="card" key={release.id}>
-                <h2 class="card-title">
-                  <a href={`/applicant/documents/${release.document_id}`}>{titleOf(release.document_id)}</a> to{' '}
-                  {release.program.name}
-                </h2>
-                <p class="hint">ACGME {release.program.acgme_id}</p>
-                <p>
-                  {release.status === 'active'
-                    ? text.active(when(release.created_at))
-                    : text.withdrawnOn(when(release.withdrawn_at))}
-                </p>
-                {release.status === 'active' && (
-                  <button type="button" onClick={() => void withdraw(release)}>
-                    {text.withdraw}
-                    <span class="visually-hidden">
-                      {text.withdrawWhat(titleOf(release.document_id), release.program.name)}
-                    </span>
-                  </button>
-                )}
-                {outcome && <Notice kind={outcome.kind}>{outcome.words}</Notice>}
-              </li>
-            );
-          })}
-        </ul>
-      )}
-      {hasMore && (
-        <button type="button" onClick={() => void more()}>
-          {text.more}
-        </button>
-      )}
+      <PagedCards
+        paged={releases}
+        label={text.title}
+        what={text.what}
+        none={text.none}
+        more={text.more}
+        keyOf={(release) => release.id}
+      >
+        {(release) => {
+          const outcome = outcomes[release.id];
+          return (
+            <>
+              <h2 class="card-title">
+                <a href={`/applicant/documents/${release.document_id}`}>{titleOf(release.document_id)}</a> to{' '}
+                {release.program.name}
+              </h2>
+              <p class="hint">ACGME {release.program.acgme_id}</p>
+              <p>
+                {release.status === 'active'
+                  ? text.active(when(release.created_at))
+                  : text.withdrawnOn(when(release.withdrawn_at))}
+              </p>
+              {release.status === 'active' && (
+                <button type="button" onClick={() => void withdraw(release)}>
+                  {text.withdraw}
+                  <span class="visually-hidden">
+                    {text.withdrawWhat(titleOf(release.document_id), release.program.name)}
+                  </span>
+                </button>
+              )}
+              {outcome && <Notice kind={outcome.kind}>{outcome.words}</Notice>}
+            </>
+          );
+        }}
+      </PagedCards>
     </section>
   );
 }

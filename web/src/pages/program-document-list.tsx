@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import { ecfmgIdPattern } from '../../../src/facts/identifiers';
-import { Field, Loading, describedBy } from '../components';
+import { Field, describedBy } from '../components';
 import { api, type Page } from '../lib/api';
 import { embargoed, type DocumentView } from '../lib/documents';
-import { useLoad } from '../lib/use-load';
+import { usePageByPage } from '../lib/use-page-by-page';
 import { documentStatusShort, documentTypeWords, when } from '../lib/words';
+import { PageByPage } from '../page-by-page';
 
 const text = {
   filters: 'Filter documents',
@@ -26,9 +27,6 @@ const text = {
   changed: 'Changed',
   available: 'Available',
   embargoedUntil: (date: string) => `Embargoed until ${date}`,
-  previous: 'Previous page',
-  next: 'Next page',
-  pages: 'Pages',
 };
 
 /** What a program can hold: a release is only ever made of a verified document, which may later be replaced or revoked. */
@@ -62,23 +60,20 @@ export function ReleasedDocuments(props: { programId: string; applicantId?: stri
   const [draft, setDraft] = useState<Filters>(empty);
   const [filters, setFilters] = useState<Filters>(empty);
   const [ecfmgError, setEcfmgError] = useState<string>();
-  // Cursors of the pages seen so far, so "Previous" can go back.
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const cursor = cursors.at(-1) ?? null;
-  const { data, error } = useLoad(
-    () =>
+  const documents = usePageByPage(
+    (cursor) =>
       api<Page<DocumentView>>(
         'GET',
         `/v1/programs/${props.programId}/documents?${queryOf(filters, props.applicantId, cursor)}`,
       ),
-    [props.programId, props.applicantId, filters, cursor],
+    [props.programId, props.applicantId, filters],
   );
   const apply = (event: Event) => {
     event.preventDefault();
     if (draft.ecfmg_id.trim() !== '' && !ecfmgId.test(draft.ecfmg_id.trim())) return setEcfmgError(text.ecfmgIdWrong);
     setEcfmgError(undefined);
     setFilters(draft);
-    setCursors([null]);
+    documents.restart();
   };
   return (
     <>
@@ -127,55 +122,41 @@ export function ReleasedDocuments(props: { programId: string; applicantId?: stri
         </Field>
         <button type="submit">{text.show}</button>
       </form>
-      {data === undefined ? (
-        <Loading error={error} what={text.loading} />
-      ) : data.items.length === 0 ? (
-        <p role="status">{text.none}</p>
-      ) : (
-        <table>
-          <caption class="visually-hidden">{text.caption}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{text.document}</th>
-              {props.applicantId === undefined && <th scope="col">{text.applicant}</th>}
-              <th scope="col">{text.school}</th>
-              <th scope="col">{text.status}</th>
-              <th scope="col">{text.content}</th>
-              <th scope="col">{text.changed}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {data.items.map((d) => (
-              <tr key={d.id}>
-                <td>
-                  <a href={`/program/documents/${d.id}`}>{documentTypeWords[d.type] ?? d.type}</a>
-                </td>
-                {props.applicantId === undefined && (
-                  <td>
-                    {d.applicant_id ? <a href={`/program/applicants/${d.applicant_id}`}>{d.ecfmg_id}</a> : d.ecfmg_id}
-                  </td>
-                )}
-                <td>{d.school.name}</td>
-                <td>{documentStatusShort[d.status] ?? d.status}</td>
-                <td>{embargoed(d) ? text.embargoedUntil(when(d.available_at)) : text.available}</td>
-                <td>{when(d.updated_at)}</td>
+      <PageByPage pages={documents} what={text.loading} none={text.none}>
+        {(items) => (
+          <table>
+            <caption class="visually-hidden">{text.caption}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{text.document}</th>
+                {props.applicantId === undefined && <th scope="col">{text.applicant}</th>}
+                <th scope="col">{text.school}</th>
+                <th scope="col">{text.status}</th>
+                <th scope="col">{text.content}</th>
+                <th scope="col">{text.changed}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      <nav aria-label={text.pages} class="pager">
-        <button type="button" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
-          {text.previous}
-        </button>
-        <button
-          type="button"
-          disabled={!data?.next_cursor}
-          onClick={() => data?.next_cursor && setCursors([...cursors, data.next_cursor])}
-        >
-          {text.next}
-        </button>
-      </nav>
+            </thead>
+            <tbody>
+              {items.map((d) => (
+                <tr key={d.id}>
+                  <td>
+                    <a href={`/program/documents/${d.id}`}>{documentTypeWords[d.type] ?? d.type}</a>
+                  </td>
+                  {props.applicantId === undefined && (
+                    <td>
+                      {d.applicant_id ? <a href={`/program/applicants/${d.applicant_id}`}>{d.ecfmg_id}</a> : d.ecfmg_id}
+                    </td>
+                  )}
+                  <td>{d.school.name}</td>
+                  <td>{documentStatusShort[d.status] ?? d.status}</td>
+                  <td>{embargoed(d) ? text.embargoedUntil(when(d.available_at)) : text.available}</td>
+                  <td>{when(d.updated_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </PageByPage>
     </>
   );
 }
