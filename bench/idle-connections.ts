@@ -43,14 +43,14 @@ function crowd(port: number, addresses: string[]): Promise<CrowdReport> {
     process.execPath,
     [
       '--import',
-      '@tapjs/typescript/import',
+      'tsx',
       join(here, 'support', 'idle-client.ts'),
       String(port),
       String(perProcess),
       String(holdMs),
       ...addresses,
     ],
-    { env: { ...process.env, TS_NODE_TRANSPILE_ONLY: '1' }, stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
