@@ -43,14 +43,14 @@ function crowd(port: number, addresses: string[]): Promise<CrowdReport> {
     process.execPath,
     [
       '--import',
-      'tsx',
+      '@tapjs/typescript/import',
       join(here, 'support', 'idle-client.ts'),
       String(port),
       String(perProcess),
       String(holdMs),
       ...addresses,
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { env: { ...process.env, TS_NODE_TRANSPILE_ONLY: '1' }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
