@@ -12,7 +12,8 @@ const sinks = '^src/(webhooks|log)/';
  * the manifest rules, the document limits, the PDF magic bytes) or the /verify page (the log's inclusion
  * proof check). No I/O, no Node, no server code.
  */
-const pure = '^src/(facts/|documents/manifest-schema\\.ts$|crypto/pdf-magic\\.ts$|log/inclusion-path\\.ts$)';
+const pure =
+  '^src/(facts/|documents/manifest-schema\\.ts$|crypto/pdf-magic\\.ts$|log/inclusion-path\\.ts$|log/receipt-entry\\.ts$)';
 /** Every folder that is not the platform: the features, the sinks, and the other entry points. */
 const notPlatform = '^src/(?!(http|db|crypto|auth|facts)/)[^/]+/';
 

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
 import type { JSONWebKeySet } from 'jose';
 import { checkInclusion, type CheckedInclusion } from '../log/inclusion-check.js';
+import { entryMismatch } from '../log/receipt-entry.js';
 import type { NoteVerifier } from '../log/note.js';
 import { ReceiptVerificationError, verifyReceipt, type ReceiptVerification } from '../receipts/receipt.js';
 import { userPath, userPathOrUrl } from './user-path.js';
@@ -114,17 +115,10 @@ async function checkLog(
     fail(`receipt not valid: its log proof fails: ${printable((error as Error).message)}`);
   }
   const entry = checked.entry;
-  const mismatch = [
-    ['kind', 'document'],
-    ['document_id', document.id],
-    ['sha256', document.sha256],
-    ['status', document.status],
-    ['key_id', document.key_id],
-    ['school', document.school.wdoms_id],
-  ].find(([name, value]) => entry[name as string] !== value);
+  const mismatch = entryMismatch(entry, document);
   if (mismatch) {
     fail(
-      `receipt not valid: the logged entry says ${mismatch[0]} ${printable(JSON.stringify(entry[mismatch[0] as string]))}, the receipt ${printable(JSON.stringify(mismatch[1]))}`,
+      `receipt not valid: the logged entry says ${mismatch[0]} ${printable(JSON.stringify(entry[mismatch[0]]))}, the receipt ${printable(JSON.stringify(mismatch[1]))}`,
     );
   }
   if (checked.index !== log.index || checked.origin !== log.origin)

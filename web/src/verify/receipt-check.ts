@@ -1,4 +1,5 @@
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, errors, type JSONWebKeySet } from 'jose';
+import { entryMismatch } from '../../../src/log/receipt-entry';
 import { checkLogProof, NotValid, type LogInclusion, type LogKey } from './log-proof-check';
 
 /** docs/signing.md, "The service's receipt": what the page shows of one, and what it checks. */
@@ -55,16 +56,7 @@ function documentOf(payload: Record<string, unknown>): ReceiptDocument {
 
 /** The logged entry must be this document as the receipt states it (as emswp verify-receipt checks). */
 function checkEntryIsTheDocument(inclusion: LogInclusion, document: ReceiptDocument, log: Record<string, unknown>) {
-  const expected: Array<[string, unknown]> = [
-    ['kind', 'document'],
-    ['document_id', document.id],
-    ['sha256', document.sha256],
-    ['status', document.status],
-    ['key_id', document.key_id],
-    ['school', document.school.wdoms_id],
-  ];
-  const mismatch = expected.find(([name, value]) => inclusion.entry[name] !== value);
-  if (mismatch || inclusion.index !== log.index || inclusion.origin !== log.origin) {
+  if (entryMismatch(inclusion.entry, document) || inclusion.index !== log.index || inclusion.origin !== log.origin) {
     throw new NotValid("Forged or changed: the receipt's log entry is not the document the receipt describes.");
   }
 }
