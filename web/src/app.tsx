@@ -2,7 +2,7 @@ import type { ComponentType } from 'preact';
 import { LocationProvider, Route, Router, useLocation } from 'preact-iso';
 import { useEffect, useState } from 'preact/hooks';
 import { areaFor, areas, homeFor, type AreaRole } from './areas';
-import { Notice } from './components';
+import { Notice, SiteHeader } from './components';
 import { api, type Me } from './lib/api';
 import { completePopupSignIn, completeSignIn, signIn, signInAgain, signOut, useSession } from './lib/auth';
 import { messageOf } from './lib/use-load';
@@ -70,13 +70,7 @@ function Header() {
   const role = session.user?.profile ? (session.user.profile['role'] as string | undefined) : undefined;
   const area = session.user ? areaFor(role, path) : undefined;
   return (
-    <header class="site-header">
-      <a class="skip-link" href="#main">
-        Skip to the page
-      </a>
-      <div class="brand">
-        <a href="/">EMSWP portal</a>
-      </div>
+    <SiteHeader>
       <nav aria-label="Main">
         <ul>
           <li>
@@ -104,7 +98,7 @@ function Header() {
         )}
         {error && <p class="error">{error}</p>}
       </div>
-    </header>
+    </SiteHeader>
   );
 }
 

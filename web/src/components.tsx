@@ -2,6 +2,24 @@ import type { ComponentChildren } from 'preact';
 import type { DocumentEvent } from './lib/documents';
 import { documentStatusShort, when } from './lib/words';
 
+/**
+ * The header of every page, the signed-in app's and /verify's (a bundle of its own): the skip link,
+ * the portal's name home, then what the page adds (the app's navigation and account).
+ */
+export function SiteHeader(props: { children?: ComponentChildren }) {
+  return (
+    <header class="site-header">
+      <a class="skip-link" href="#main">
+        Skip to the page
+      </a>
+      <div class="brand">
+        <a href="/">EMSWP portal</a>
+      </div>
+      {props.children}
+    </header>
+  );
+}
+
 /** A labelled form field with its error right under it, tied together for screen readers. */
 export function Field(props: {
   id: string;

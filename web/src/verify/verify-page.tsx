@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { isPdf } from '../../../src/crypto/pdf-magic';
-import { Field, Notice, Progress, describedBy } from '../components';
+import { Field, Notice, Progress, SiteHeader, describedBy } from '../components';
 import { documentStatusShort, documentTypeWords, when } from '../lib/words';
 import { sha256OfFile } from './hash-file';
 import { checkLogProof, NotValid, readLogKey, type LogInclusion } from './log-proof-check';
@@ -187,14 +187,7 @@ export function VerifyPage() {
 
   return (
     <>
-      <header class="site-header">
-        <a class="skip-link" href="#main">
-          Skip to the page
-        </a>
-        <div class="brand">
-          <a href="/">EMSWP portal</a>
-        </div>
-      </header>
+      <SiteHeader />
       <main id="main" tabIndex={-1}>
         <section>
           <h1>{text.title}</h1>
