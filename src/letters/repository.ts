@@ -53,19 +53,6 @@ export async function letterWaived(db: Executor, letterId: string | null): Promi
   return row?.waive_right_to_view ?? true;
 }
 
-const letterColumns = [
-  'letter_requests.id',
-  'letter_requests.applicant_id',
-  'letter_requests.school_id',
-  'letter_requests.author_name',
-  'letter_requests.author_email',
-  'letter_requests.waive_right_to_view',
-  'letter_requests.status',
-  'letter_requests.document_id',
-  'letter_requests.created_at',
-  'letter_requests.updated_at',
-] as const;
-
 /** An applicant's requests, each with its school read in the same query (by primary key), oldest first. */
 export async function listLetterRequests(
   db: Executor,
@@ -76,7 +63,7 @@ export async function listLetterRequests(
   const query = db
     .selectFrom('letter_requests')
     .leftJoin('schools', 'schools.id', 'letter_requests.school_id')
-    .select(letterColumns)
+    .selectAll('letter_requests')
     .select(['schools.wdoms_id as school_wdoms_id', 'schools.name as school_name', 'schools.country as school_country'])
     .where('letter_requests.applicant_id', '=', applicantId);
   const rows = await keysetPage(
