@@ -35,9 +35,8 @@ export function portalSettings(config: Config): PortalSettings {
 
 /**
  * The portal (web/, built into dist/web): index.html on every client-side path and verify.html on
- * /verify, never cached, and
- * the hashed assets cached for a year. Registered in its own context, so its security headers apply
- * to the portal alone and /docs keeps the policy its own page needs.
+ * /verify, never cached, and the hashed assets cached for a year. Registered in its own context,
+ * so its security headers apply to the portal alone and /docs keeps the policy its own page needs.
  */
 export async function portalAppRoutes(app: FastifyInstance, { config }: { config: Config }): Promise<void> {
   const indexFile = `${portalBuildFolder}index.html`;
