@@ -6,8 +6,9 @@
 /** The hash of an interior node, SHA-256(0x01 || left || right), as the caller computes it. */
 export type NodeHasher = (left: Uint8Array, right: Uint8Array) => Uint8Array;
 
-const odd = (n: number): boolean => n % 2 === 1;
-const half = (n: number): number => Math.floor(n / 2);
+/** RFC 9162's proof walks step up the tree by these two (the consistency proof in proofs.ts too). */
+export const odd = (n: number): boolean => n % 2 === 1;
+export const half = (n: number): number => Math.floor(n / 2);
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
   a.length === b.length && a.every((byte, i) => byte === b[i]);

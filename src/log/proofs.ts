@@ -1,5 +1,5 @@
 import { emptyRoot, hashSize, nodeHash, rootOf, splitPoint } from './merkle.js';
-import { inclusionHolds } from './inclusion-path.js';
+import { half, inclusionHolds, odd } from './inclusion-path.js';
 import { tileHeight, tileWidth } from './tiles.js';
 
 /**
@@ -53,9 +53,6 @@ export async function consistencyProof(read: SubtreeReader, first: number, secon
   };
   return subproof(first, 0, second, true);
 }
-
-const odd = (n: number): boolean => n % 2 === 1;
-const half = (n: number): number => Math.floor(n / 2);
 
 /** RFC 9162 section 2.1.3.2, with the service's SHA-256 (the check itself is shared with the browser). */
 export function verifyInclusion(
